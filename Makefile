@@ -1,0 +1,34 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+.PHONY: setup run test lint validate train test-stories pytest clean
+
+VENV := .venv/bin
+
+setup:
+	@scripts/bootstrap.sh
+
+## Set up, train if rasa_project/ changed, start actions + Rasa + gateway (Ctrl-C stops all).
+run: setup
+	$(VENV)/huurhulp run
+
+## Set up, then lint, validate the Rasa data, test the stories and run the whole test suite.
+test: setup lint validate test-stories pytest
+
+lint:
+	$(VENV)/ruff check bot actions tests
+	$(VENV)/mypy
+
+validate:
+	RASA_TELEMETRY_ENABLED=false $(VENV)/rasa data validate --fail-on-warnings \
+	  --domain rasa_project/domain --data rasa_project/data --config rasa_project/config.yml
+
+train:
+	$(VENV)/huurhulp train
+
+test-stories: train
+	$(VENV)/huurhulp test-stories
+
+pytest:
+	$(VENV)/pytest
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

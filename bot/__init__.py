@@ -1,0 +1,1 @@
+"""Huurhulp gateway: channels, conversation routing, persistence and the caseworker side."""

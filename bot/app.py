@@ -1,0 +1,78 @@
+"""ASGI app factory: wires settings, database, Rasa client, router and routes.
+
+Nothing is built at import time; ``create_app`` builds everything, and the lifespan
+migrates the database and closes clients on shutdown.
+Run it with ``uvicorn bot.app:create_app --factory`` (``huurhulp run`` does).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from anyio import to_thread
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse
+
+from bot.channels import webchat
+from bot.errors import install_error_handlers
+from bot.health import check_all
+from bot.rasa_client import RasaClient
+from bot.router import Router
+from bot.settings import Settings, get_settings
+from bot.storage.repository import Database
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the gateway app. Fails fast when the settings are incomplete."""
+    settings = settings or get_settings()
+    # httpx logs every URL at INFO, and Rasa's API token travels in the query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    token = settings.rasa_token.get_secret_value()
+    if not token:
+        raise SystemExit("HUURHULP_RASA_TOKEN is not set: the gateway needs Rasa's HTTP API token.")
+    db = Database(settings.effective_database_url)
+    rasa = RasaClient(settings.effective_rasa_url, token, settings.rasa_timeout)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await to_thread.run_sync(db.migrate)
+        log.info("gateway ready; rasa at %s", settings.effective_rasa_url)
+        try:
+            yield
+        finally:
+            await rasa.aclose()
+            db.dispose()
+
+    app = FastAPI(title="Huurhulp gateway", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.rasa = rasa
+    app.state.router = Router(db, rasa, settings.effective_action_url)
+    install_error_handlers(app)
+    app.include_router(webchat.router)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz(request: Request) -> JSONResponse:
+        """200 when Rasa, the action server and the database answer; 503 naming the failing part."""
+        state = request.app.state
+        parts = await check_all(state.rasa, state.settings.effective_action_url, state.db)
+        ok = all(part.ok for part in parts.values())
+        body = {
+            "status": "ok" if ok else "degraded",
+            "down": [name for name, part in parts.items() if not part.ok],
+            "parts": {name: part.to_dict() for name, part in parts.items()},
+        }
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/", include_in_schema=False)
+    async def demo_page() -> FileResponse:
+        """A plain page that chats through the web chat API."""
+        return FileResponse(STATIC_DIR / "demo.html", media_type="text/html")
+
+    return app

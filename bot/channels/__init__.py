@@ -1,0 +1,1 @@
+"""Channels: the ways tenants reach the gateway."""

@@ -1,0 +1,149 @@
+"""Web chat HTTP API used by the demo page and the embeddable widget.
+
+Routes stay thin: parse and check the request, hand the message to the router, shape
+the answer. Tokens are per conversation and only their hash is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from bot.errors import ApiError
+from bot.language import SUPPORTED_LANGUAGES
+from bot.messages import Inbound
+from bot.router import Router, clean_text
+from bot.settings import Settings
+from bot.storage.repository import ConversationNotFound, ConversationRecord, Database
+
+router = APIRouter(prefix="/api/web", tags=["web chat"])
+
+#: Bytes a JSON body may have beyond the text itself (field names, escapes).
+_BODY_OVERHEAD = 4096
+
+
+async def read_json_object(request: Request, max_bytes: int, required: bool = True) -> dict[str, Any]:
+    """Read a JSON object body of at most ``max_bytes``; clear 4xx errors otherwise."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ApiError(413, "body_too_large", f"The request body is larger than {max_bytes} bytes.")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        if required:
+            raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+        return {}
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ApiError(400, "malformed_json", "The request body is not valid UTF-8 JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "malformed_json", "The request body must be a JSON object.")
+    return body
+
+
+def _services(request: Request) -> tuple[Database, Router, Settings]:
+    state = request.app.state
+    return state.db, state.router, state.settings
+
+
+def _bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", "Send the conversation token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+async def authorised_conversation(request: Request, conversation_id: str) -> ConversationRecord:
+    """The conversation, if the request carries its bearer token (401/404 otherwise)."""
+    db, _, _ = _services(request)
+    token = _bearer_token(request)
+    try:
+        conversation = await to_thread.run_sync(db.get_conversation, conversation_id)
+    except ConversationNotFound:
+        raise ApiError(404, "conversation_not_found", "There is no conversation with this id.") from None
+    if conversation.channel != "web" or not await to_thread.run_sync(
+        db.token_matches, conversation_id, token
+    ):
+        raise ApiError(401, "unauthorized", "The token does not belong to this conversation.")
+    return conversation
+
+
+@router.post("/conversations", status_code=201)
+async def create_conversation(request: Request) -> JSONResponse:
+    """Start a conversation. Optional body ``{"language": "fr"}``; the token is shown only now."""
+    db, _, settings = _services(request)
+    body = await read_json_object(request, _BODY_OVERHEAD, required=False)
+    language = body.get("language")
+    if language is not None and language not in SUPPORTED_LANGUAGES:
+        raise ApiError(
+            422,
+            "unsupported_language",
+            "This language is not supported.",
+            supported=list(SUPPORTED_LANGUAGES),
+        )
+    conversation, token = await to_thread.run_sync(db.create_web_conversation, language or None)
+    return JSONResponse(
+        {
+            "conversation_id": conversation.id,
+            "token": token,
+            "language": conversation.language or settings.default_language,
+            "mode": conversation.state.value,
+        },
+        status_code=201,
+    )
+
+
+@router.post("/conversations/{conversation_id}/messages")
+async def post_message(conversation_id: str, request: Request) -> dict[str, Any]:
+    """Send a tenant message; answers with the bot's replies and the conversation's mode.
+
+    Body: ``{"text": "..."}``, or ``{"text": "<button title>", "payload": "<button payload>"}``
+    when the tenant pressed a button.
+    """
+    _, router_, settings = _services(request)
+    conversation = await authorised_conversation(request, conversation_id)
+    body = await read_json_object(request, settings.max_message_chars * 4 + _BODY_OVERHEAD)
+    raw_text = body.get("text")
+    payload = body.get("payload")
+    if not isinstance(raw_text, str):
+        raise ApiError(422, "text_required", "Send the message as a string in the field 'text'.")
+    if payload is not None and not isinstance(payload, str):
+        raise ApiError(422, "invalid_payload", "The field 'payload' must be a string.")
+    text = clean_text(raw_text)
+    if not text and not payload:
+        raise ApiError(422, "empty_text", "The message is empty. Type a few words.")
+    if len(text) > settings.max_message_chars:
+        raise ApiError(
+            422,
+            "text_too_long",
+            f"The message is longer than {settings.max_message_chars} characters. Send it in parts.",
+            max_chars=settings.max_message_chars,
+        )
+    result = await router_.handle(
+        Inbound(
+            conversation_id=conversation.id, text=text or payload or "", channel="web", button_payload=payload
+        )
+    )
+    return {
+        "replies": [reply.to_dict() for reply in result.replies],
+        "language": result.language,
+        "mode": result.state.value,
+    }
+
+
+@router.get("/conversations/{conversation_id}/messages")
+async def list_messages(conversation_id: str, request: Request, after: int = 0) -> dict[str, Any]:
+    """The conversation's messages with an id above ``after`` (history, and polling)."""
+    db, _, _ = _services(request)
+    conversation = await authorised_conversation(request, conversation_id)
+    messages = await to_thread.run_sync(db.messages_after, conversation.id, max(after, 0))
+    return {"messages": [message.to_dict() for message in messages], "mode": conversation.state.value}

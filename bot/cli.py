@@ -1,0 +1,127 @@
+"""The ``huurhulp`` command: ``run``, ``train`` and ``test-stories``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from types import FrameType
+
+from bot.settings import PROJECT_ROOT, get_settings
+from bot.stack import Stack, StackError
+from bot.training import RASA_PROJECT, ensure_model, rasa_environment, rasa_executable
+
+log = logging.getLogger("huurhulp")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every URL at INFO, and Rasa's API token travels in the query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the Rasa model if rasa_project/ changed (or always with --force)."""
+    settings = get_settings()
+    path, trained = ensure_model(settings.models_dir, settings.var_dir, force=args.force)
+    print(f"{'trained' if trained else 'up to date, not retrained'}: {path}")
+    return 0
+
+
+def cmd_test_stories(_args: argparse.Namespace) -> int:
+    """Run Rasa's test stories against the current model; any wrong prediction fails."""
+    settings = get_settings()
+    model, _ = ensure_model(settings.models_dir, settings.var_dir)
+    command = [
+        rasa_executable(),
+        "test",
+        "core",
+        "--model",
+        str(model),
+        "--stories",
+        str(RASA_PROJECT / "tests"),
+        "--out",
+        str(settings.var_dir / "results" / "core"),
+        "--fail-on-prediction-errors",
+    ]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(settings.var_dir)).returncode
+
+
+def cmd_run(_args: argparse.Namespace) -> int:
+    """Train if needed, start actions, Rasa and the gateway, stop them all on Ctrl-C."""
+    settings = get_settings()
+    model, trained = ensure_model(settings.models_dir, settings.var_dir)
+    print(f"model: {model} ({'freshly trained' if trained else 'up to date, not retrained'})")
+    token = settings.rasa_token.get_secret_value() or secrets.token_urlsafe(24)
+    stack = Stack(settings, model, token)
+
+    stopping = False
+
+    def _stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    print("starting action server, Rasa server and gateway (Rasa takes about 30 s)...")
+    try:
+        stack.start()
+    except StackError as error:
+        print(f"start-up failed: {error}", file=sys.stderr)
+        return 1
+    base = f"http://{settings.host}:{settings.port}"
+    print(
+        "\nHuurhulp is running:\n"
+        f"  demo chat   {base}/\n"
+        f"  health      {base}/healthz\n"
+        f"  API docs    {base}/docs\n"
+        f"  Rasa        {settings.effective_rasa_url}\n"
+        f"  actions     {settings.effective_action_url}\n"
+        f"  logs        {settings.log_dir}/\n"
+        "Press Ctrl-C to stop."
+    )
+    exit_code = 0
+    try:
+        while not stopping:
+            dead = stack.first_exited()
+            if dead is not None:
+                print(f"{dead.name} stopped unexpectedly; see {dead.log_path}", file=sys.stderr)
+                exit_code = 1
+                break
+            time.sleep(0.5)
+    finally:
+        print("stopping gateway, Rasa server and action server...")
+        stack.stop()
+        print("stopped.")
+    return exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser of the ``huurhulp`` command."""
+    parser = argparse.ArgumentParser(prog="huurhulp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="train if needed, then run actions, Rasa and the gateway")
+    run.set_defaults(handler=cmd_run)
+    train = commands.add_parser("train", help="train the Rasa model if rasa_project/ changed")
+    train.add_argument("--force", action="store_true", help="train even if the model is up to date")
+    train.set_defaults(handler=cmd_train)
+    stories = commands.add_parser("test-stories", help="run Rasa's test stories (fails on any error)")
+    stories.set_defaults(handler=cmd_test_stories)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    _configure_logging(get_settings().log_level)
+    handler = args.handler
+    return int(handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

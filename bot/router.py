@@ -1,0 +1,135 @@
+"""One entry for every tenant message: store it, decide who answers, answer, record.
+
+inbound message -> stored -> conversation state -> Rasa (state ``bot``) or the human side
+-> replies stored -> returned to the channel. Channels never talk to Rasa directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from anyio import to_thread
+
+from bot import texts
+from bot.health import action_server_status
+from bot.language import choose_language
+from bot.messages import Button, Inbound, Outbound
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.states import ConversationState, Event, bot_answers
+from bot.storage.repository import Database
+
+log = logging.getLogger(__name__)
+
+# C0/C1 control characters (except tab and newlines) and lone surrogates cannot be stored
+# in PostgreSQL text and mean nothing to a reader.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# A letter or digit in any script.
+_READABLE = re.compile(r"[^\W_]")
+#: Sent to Rasa (as a trusted intent payload) for a message without letters or digits.
+UNREADABLE_INTENT = "/unreadable"
+
+
+def clean_text(raw: str) -> str:
+    """Normalise a tenant's text for storage: NFC, no control characters, trimmed."""
+    return _UNPRINTABLE.sub("", unicodedata.normalize("NFC", raw)).strip()
+
+
+def text_for_rasa(text: str, pressed: str | None, offered: list[Button]) -> str:
+    """What Rasa may see of a tenant message.
+
+    Rasa parses any text that starts with ``/`` as an intent with entities, bypassing NLU
+    (``/restart``, ``/inform{"slot": "x"}``). A tenant must not drive the bot's internals,
+    so such a payload only passes when it is one of the buttons the bot just offered;
+    typed text that equals a button's title counts as pressing it. Everything else loses
+    its leading slashes and goes through NLU like any other sentence.
+    """
+    payloads = {button.payload for button in offered}
+    if pressed is not None and pressed in payloads:
+        return pressed
+    folded = text.casefold()
+    for button in offered:
+        if button.title.casefold() == folded:
+            return button.payload
+    if not _READABLE.search(text):
+        # Emoji, punctuation or symbols only: the model cannot read them, so say so
+        # explicitly instead of letting character n-grams guess an intent.
+        return UNREADABLE_INTENT
+    return text.lstrip().lstrip("/").lstrip() or UNREADABLE_INTENT
+
+
+@dataclass
+class RouteResult:
+    """What the channel shows the tenant after one message."""
+
+    replies: list[Outbound] = field(default_factory=list)
+    language: str = "nl"
+    state: ConversationState = ConversationState.BOT
+    handoff: dict[str, Any] | None = None
+
+
+class Router:
+    """Routes tenant messages; one instance per gateway process."""
+
+    def __init__(self, db: Database, rasa: RasaClient, action_url: str) -> None:
+        self.db = db
+        self.rasa = rasa
+        self.action_url = action_url
+
+    async def handle(self, inbound: Inbound) -> RouteResult:
+        """Store ``inbound``, get the replies and store them. Never loses the message."""
+        db = self.db
+        message_id = await to_thread.run_sync(
+            db.store_inbound, inbound.conversation_id, inbound.text, inbound.button_payload
+        )
+        conversation = await to_thread.run_sync(db.get_conversation, inbound.conversation_id)
+        language = choose_language(conversation.language, inbound.text, inbound.language_hint)
+        if language != conversation.language:
+            await to_thread.run_sync(db.set_language, conversation.id, language)
+        state = conversation.state
+        if state is ConversationState.CLOSED:
+            state = await to_thread.run_sync(db.apply_event, conversation.id, Event.TENANT_RETURNED)
+
+        if not bot_answers(state):
+            # A person holds (or will hold) the conversation: the message waits for them.
+            await to_thread.run_sync(db.mark_inbound, message_id, "queued")
+            return RouteResult(language=language, state=state)
+
+        offered = await to_thread.run_sync(db.last_offered_buttons, conversation.id)
+        rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered)
+        metadata = {"language": language, "channel": inbound.channel}
+        try:
+            turn = await self.rasa.send(conversation.id, rasa_text, metadata)
+        except RasaUnavailable as error:
+            log.warning("rasa unavailable for conversation %s: %s", conversation.id, error)
+            return await self._honest_failure(conversation.id, message_id, language, state)
+
+        if not turn.replies and turn.handoff is None:
+            # Every custom action answers something, so silence means an action failed;
+            # Rasa itself only logs that the action server is unreachable.
+            actions = await action_server_status(self.action_url)
+            log.warning(
+                "empty bot turn for conversation %s (action server ok=%s)", conversation.id, actions.ok
+            )
+            return await self._honest_failure(conversation.id, message_id, language, state)
+
+        if turn.handoff is not None:
+            signal = {**turn.handoff, "language": turn.handoff.get("language") or language}
+            await to_thread.run_sync(db.record_handoff, conversation.id, signal)
+        await to_thread.run_sync(db.store_outbound, conversation.id, turn.replies)
+        await to_thread.run_sync(db.mark_inbound, message_id, "handled")
+        log.info(
+            "conversation %s: message %s handled, %d replies", conversation.id, message_id, len(turn.replies)
+        )
+        return RouteResult(replies=turn.replies, language=language, state=state, handoff=turn.handoff)
+
+    async def _honest_failure(
+        self, conversation_id: str, message_id: int, language: str, state: ConversationState
+    ) -> RouteResult:
+        reply = Outbound(text=texts.text("bot_unavailable", language), author="system")
+        await to_thread.run_sync(self.db.store_outbound, conversation_id, [reply])
+        await to_thread.run_sync(self.db.mark_inbound, message_id, "failed")
+        return RouteResult(replies=[reply], language=language, state=state)

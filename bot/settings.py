@@ -1,0 +1,104 @@
+"""The one typed settings object; the only place environment variables are read.
+
+Every variable is prefixed ``HUURHULP_`` and may also come from a ``.env`` file in the
+working directory. Settings are validated when they are loaded, so a wrong value stops
+the process at start-up with a clear message instead of failing on the first request.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseSettings, Field, SecretStr, validator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Configuration of the gateway and of the processes that ``huurhulp run`` starts."""
+
+    var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Runtime data: database, models, logs.")
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL. Empty means SQLite at var/huurhulp.db.",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface the gateway binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port of the gateway.")
+    rasa_port: int = Field(default=5005, ge=1, le=65535, description="Port of the Rasa server (127.0.0.1).")
+    action_port: int = Field(
+        default=5055, ge=1, le=65535, description="Port of the action server (127.0.0.1)."
+    )
+    rasa_url: str = Field(
+        default="", description="Base URL of the Rasa server. Empty: http://127.0.0.1:<rasa_port>."
+    )
+    action_url: str = Field(
+        default="", description="Base URL of the action server. Empty: http://127.0.0.1:<action_port>."
+    )
+    rasa_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Auth token of Rasa's HTTP API. Empty: `huurhulp run` makes one per run.",
+    )
+    rasa_timeout: float = Field(default=15.0, gt=0, description="Seconds to wait for a Rasa reply.")
+    max_message_chars: int = Field(
+        default=2000, ge=1, le=100_000, description="Longest accepted tenant message."
+    )
+    default_language: str = Field(default="nl", description="Language of a new conversation.")
+    log_level: str = Field(default="INFO", description="Python log level of the gateway.")
+
+    class Config:
+        env_prefix = "HUURHULP_"
+        env_file = ".env"
+        env_file_encoding = "utf-8"
+
+    @validator("log_level")
+    def _known_log_level(cls, value: str) -> str:  # noqa: N805 (pydantic validator)
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError(f"unknown log level {value!r}")
+        return upper
+
+    @validator("default_language")
+    def _supported_language(cls, value: str) -> str:  # noqa: N805
+        from bot.language import SUPPORTED_LANGUAGES
+
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"{value!r} is not one of {sorted(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @validator("database_url")
+    def _valid_database_url(cls, value: str) -> str:  # noqa: N805
+        if value and "://" not in value:
+            raise ValueError("expected an SQLAlchemy URL such as postgresql://user@host/db")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to an SQLite file under ``var_dir``."""
+        return self.database_url or f"sqlite:///{self.var_dir / 'huurhulp.db'}"
+
+    @property
+    def effective_rasa_url(self) -> str:
+        """Base URL of the Rasa server, without a trailing slash."""
+        return (self.rasa_url or f"http://127.0.0.1:{self.rasa_port}").rstrip("/")
+
+    @property
+    def effective_action_url(self) -> str:
+        """Base URL of the action server, without a trailing slash."""
+        return (self.action_url or f"http://127.0.0.1:{self.action_port}").rstrip("/")
+
+    @property
+    def models_dir(self) -> Path:
+        """Where trained Rasa models are kept."""
+        return self.var_dir / "models"
+
+    @property
+    def log_dir(self) -> Path:
+        """Where the processes started by ``huurhulp run`` write their logs."""
+        return self.var_dir / "logs"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Load and validate settings once per process."""
+    return Settings()
