@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     """Configuration of the gateway and of the processes that ``huurhulp run`` starts."""
 
     var_dir: Path = Field(default=PROJECT_ROOT / "var", description="Runtime data: database, models, logs.")
+    models_dir_override: Path | None = Field(
+        default=None,
+        env="HUURHULP_MODELS_DIR",
+        description="Where trained models are kept. Empty: var/models.",
+    )
     database_url: str = Field(
         default="",
         description="SQLAlchemy URL. Empty means SQLite at var/huurhulp.db.",
@@ -90,7 +95,7 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         """Where trained Rasa models are kept."""
-        return self.var_dir / "models"
+        return self.models_dir_override or self.var_dir / "models"
 
     @property
     def log_dir(self) -> Path:

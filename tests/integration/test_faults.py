@@ -1,0 +1,62 @@
+"""When the action server or Rasa dies, tenants get an honest reply and nothing is lost."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.stack_fixtures import RunningStack, WebTenant, start_stack
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def doomed_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[RunningStack]:
+    """A stack of its own: these tests kill its parts."""
+    running = start_stack(tmp_path_factory.mktemp("doomed"), trained_model)
+    try:
+        yield running
+    finally:
+        running.stack.stop()
+
+
+def test_killed_parts_give_honest_replies_and_keep_messages(doomed_stack: RunningStack) -> None:
+    with doomed_stack.client() as client:
+        tenant = WebTenant(client)
+        assert "Huurhulp" in tenant.say("hallo")["replies"][0]["text"]
+
+        # 1. The action server dies: a message that needs a custom action gets the honest reply.
+        doomed_stack.stack.actions.kill()
+        result = tenant.say("ik wil met een mens praten")
+        assert [r["text"] for r in result["replies"]] != []
+        assert "technisch probleem" in result["replies"][0]["text"]
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["down"] == ["actions"]
+
+        # 2. Rasa dies too: every message gets the honest reply, and stays stored.
+        doomed_stack.stack.rasa.kill()
+        result = tenant.say("hallo, is er nog iemand?")
+        assert result["mode"] == "bot"
+        assert "technisch probleem" in result["replies"][0]["text"]
+        health = client.get("/healthz")
+        assert health.status_code == 503
+        assert set(health.json()["down"]) == {"actions", "rasa"}
+        assert health.json()["parts"]["database"] == {"ok": True}
+
+        history = tenant.history()
+        inbound = [m for m in history if m["direction"] == "in"]
+        assert [m["text"] for m in inbound] == [
+            "hallo",
+            "ik wil met een mens praten",
+            "hallo, is er nog iemand?",
+        ]
+        assert history[-1]["author"] == "system"
+
+    db = doomed_stack.database()
+    try:
+        statuses = [m.status for m in db.messages_after(tenant.conversation_id) if m.direction == "in"]
+    finally:
+        db.dispose()
+    assert statuses == ["handled", "failed", "failed"]
