@@ -1,8 +1,9 @@
-"""The ``huurhulp`` command: ``run``, ``train`` and ``test-stories``."""
+"""The ``huurhulp`` command: ``run``, ``train``, ``test-stories`` and ``triage``."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import secrets
 import signal
@@ -14,7 +15,7 @@ from types import FrameType
 
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.stack import Stack, StackError
-from bot.training import RASA_PROJECT, ensure_model, rasa_environment, rasa_executable
+from bot.training import RASA_PROJECT, TrainingFailed, ensure_model, rasa_environment, rasa_executable
 
 log = logging.getLogger("huurhulp")
 
@@ -50,6 +51,16 @@ def cmd_test_stories(_args: argparse.Namespace) -> int:
         "--fail-on-prediction-errors",
     ]
     return subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(settings.var_dir)).returncode
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    """Classify JSON lines from stdin with the live bot's model and triage."""
+    from bot.classify import run_triage
+
+    settings = get_settings()
+    model, _ = ensure_model(settings.models_dir, settings.var_dir)
+    errors = run_triage(model, sys.stdin, sys.stdout, args.today)
+    return 1 if errors else 0
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -112,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(handler=cmd_train)
     stories = commands.add_parser("test-stories", help="run Rasa's test stories (fails on any error)")
     stories.set_defaults(handler=cmd_test_stories)
+    triage = commands.add_parser(
+        "triage",
+        help='classify JSON lines {"text": ..., "today": "YYYY-MM-DD"} from stdin, one JSON line out each',
+    )
+    triage.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        help="date for lines without 'today' (default: the real today)",
+    )
+    triage.set_defaults(handler=cmd_triage)
     return parser
 
 
@@ -119,8 +141,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
     _configure_logging(get_settings().log_level)
-    handler = args.handler
-    return int(handler(args))
+    try:
+        return int(args.handler(args))
+    except TrainingFailed as error:
+        print(f"huurhulp: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

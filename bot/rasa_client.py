@@ -47,6 +47,19 @@ class RasaClient:
             raise RasaUnavailable("unexpected reply shape")
         return parse_replies(items)
 
+    async def set_slot(self, sender: str, name: str, value: object) -> None:
+        """Set a slot through the HTTP API (used for the conversation's language)."""
+        try:
+            response = await self._http.post(
+                f"/conversations/{sender}/tracker/events",
+                params={"token": self._token, "include_events": "NONE"},
+                json={"event": "slot", "name": name, "value": value},
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(type(error).__name__) from error
+        if response.status_code >= 400:
+            raise RasaUnavailable(f"HTTP {response.status_code}")
+
     async def healthy(self) -> bool:
         """Whether the Rasa server answers with a loaded model."""
         try:

@@ -14,6 +14,9 @@ from typing import Any
 
 from anyio import to_thread
 
+# The crisis lexicon is shared with the action server and `huurhulp triage`: one list of
+# phrasings, one place to improve it. (actions never imports bot; this direction is fine.)
+from actions.triage import detect_crisis
 from bot import texts
 from bot.health import action_server_status
 from bot.language import choose_language
@@ -31,6 +34,8 @@ _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _READABLE = re.compile(r"[^\W_]")
 #: Sent to Rasa (as a trusted intent payload) for a message without letters or digits.
 UNREADABLE_INTENT = "/unreadable"
+#: Sent to Rasa when the crisis lexicon recognises danger to life or safety.
+CRISIS_INTENT = "/crisis"
 
 
 def clean_text(raw: str) -> str:
@@ -38,7 +43,7 @@ def clean_text(raw: str) -> str:
     return _UNPRINTABLE.sub("", unicodedata.normalize("NFC", raw)).strip()
 
 
-def text_for_rasa(text: str, pressed: str | None, offered: list[Button]) -> str:
+def text_for_rasa(text: str, pressed: str | None, offered: list[Button], crisis: bool = False) -> str:
     """What Rasa may see of a tenant message.
 
     Rasa parses any text that starts with ``/`` as an intent with entities, bypassing NLU
@@ -47,6 +52,10 @@ def text_for_rasa(text: str, pressed: str | None, offered: list[Button]) -> str:
     typed text that equals a button's title counts as pressing it. Everything else loses
     its leading slashes and goes through NLU like any other sentence.
     """
+    if crisis:
+        # The curated lexicon caught a crisis the small model might miss: the crisis
+        # route beats everything, so tell Rasa directly (a trusted payload, like a button).
+        return CRISIS_INTENT
     payloads = {button.payload for button in offered}
     if pressed is not None and pressed in payloads:
         return pressed
@@ -99,9 +108,13 @@ class Router:
             return RouteResult(language=language, state=state)
 
         offered = await to_thread.run_sync(db.last_offered_buttons, conversation.id)
-        rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered)
+        crisis = detect_crisis(inbound.text)
+        rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered, crisis)
         metadata = {"language": language, "channel": inbound.channel}
         try:
+            if language != conversation.language:
+                # Responses pick their language from this slot.
+                await self.rasa.set_slot(conversation.id, "language", language)
             turn = await self.rasa.send(conversation.id, rasa_text, metadata)
         except RasaUnavailable as error:
             log.warning("rasa unavailable for conversation %s: %s", conversation.id, error)

@@ -105,14 +105,16 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
 class Stack:
     """The action server, the Rasa server and the gateway for one set of settings."""
 
-    def __init__(self, settings: Settings, model: Path, rasa_token: str) -> None:
+    def __init__(
+        self, settings: Settings, model: Path, rasa_token: str, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.settings = settings
         self.model = model
         run_dir = settings.var_dir / "run"
         run_dir.mkdir(parents=True, exist_ok=True)
         self.endpoints_file = run_dir / f"endpoints-{settings.rasa_port}.yml"
         self.endpoints_file.write_text(self._endpoints_yaml())
-        base_env = rasa_environment(settings.var_dir)
+        base_env = {**rasa_environment(settings.var_dir), **(extra_env or {})}
         python = sys.executable
         logs = settings.log_dir
         self.actions = ManagedProcess(
@@ -147,6 +149,7 @@ class Stack:
         )
         gateway_env = {
             **os.environ,
+            **(extra_env or {}),
             "HUURHULP_RASA_TOKEN": rasa_token,
             "HUURHULP_VAR_DIR": str(settings.var_dir),
             "HUURHULP_DATABASE_URL": settings.effective_database_url,

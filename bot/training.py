@@ -23,6 +23,10 @@ RASA_PROJECT = PROJECT_ROOT / "rasa_project"
 MODEL_INPUTS = ("config.yml", "domain", "data")
 
 
+class TrainingFailed(RuntimeError):
+    """``rasa train`` did not produce a model."""
+
+
 def rasa_executable() -> str:
     """The ``rasa`` command of this virtual environment."""
     return str(Path(sys.executable).with_name("rasa"))
@@ -83,7 +87,9 @@ def ensure_model(
         target.name.removesuffix(".tar.gz"),
     ]
     log.info("training the Rasa model (%s)", target.name)
-    subprocess.run(command, check=True, cwd=PROJECT_ROOT, env=rasa_environment(var_dir))
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(var_dir))
+    if completed.returncode != 0:
+        raise TrainingFailed(f"rasa train failed (exit code {completed.returncode}); see its output above")
     if not target.exists():
         raise RuntimeError(f"rasa train finished but {target} is missing")
     return target, True

@@ -49,6 +49,10 @@ def trained_model() -> Path:
     return path
 
 
+#: The stacks in tests live on a fixed day, so relative dates have fixed answers.
+TEST_TODAY = "2026-11-25"
+
+
 def start_stack(var_dir: Path, model: Path) -> RunningStack:
     """Start a stack on free ports under ``var_dir``."""
     settings = Settings(
@@ -62,7 +66,7 @@ def start_stack(var_dir: Path, model: Path) -> RunningStack:
         rasa_timeout=30.0,
     )
     token = secrets.token_urlsafe(16)
-    stack = Stack(settings, model, token)
+    stack = Stack(settings, model, token, extra_env={"HUURHULP_TODAY": TEST_TODAY})
     stack.start()
     return RunningStack(stack=stack, settings=settings, token=token)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Button
-from bot.router import UNREADABLE_INTENT, clean_text, text_for_rasa
+from bot.router import CRISIS_INTENT, UNREADABLE_INTENT, clean_text, text_for_rasa
 
 OFFERED = [
     Button("Wat kan je doen?", "/capabilities"),
@@ -21,6 +21,7 @@ OFFERED = [
         ('  //request_human{"priority": "S"}', 'request_human{"priority": "S"}'),
         ("/ session_start", "session_start"),
         ("/", UNREADABLE_INTENT),
+        ("/ik wil dood", "ik wil dood"),
     ],
 )
 def test_typed_intent_syntax_never_reaches_rasa_as_an_intent(typed: str, expected: str) -> None:
@@ -56,3 +57,8 @@ def test_clean_text_removes_control_characters_and_normalises() -> None:
     assert clean_text("e\u0301") == "é"  # NFC: one code point, as the tenant sees it
     assert clean_text("lone \ud800 surrogate") == "lone  surrogate"
     assert clean_text("regel 1\nregel 2\tverder") == "regel 1\nregel 2\tverder"
+
+
+def test_a_crisis_goes_to_rasa_as_the_crisis_intent_whatever_else() -> None:
+    assert text_for_rasa("ik wil dood", None, OFFERED, crisis=True) == CRISIS_INTENT
+    assert text_for_rasa("Wat kan je doen?", "/capabilities", OFFERED, crisis=True) == CRISIS_INTENT

@@ -1,0 +1,181 @@
+"""Where is this tenant in the procedure, and how urgent is it? One pure function.
+
+``assess`` combines what the model understood (the intent), what the curated lexicon
+finds in the words, the dates in the text, and what the conversation already knows.
+The live bot (``action_triage`` and the intake form) and ``huurhulp triage`` both call
+it, so the numbers researchers measure are the numbers tenants get.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions.answers import euros_in_text, months_in_text, named_rent_months
+from actions.dates import DateKind, ParsedDate, parse_dates
+from actions.triage import Stage, TriageInput, TriageResult, detect_crisis, detect_signals, triage
+
+#: NLU intents that tell us the stage.
+INTENT_STAGES: Mapping[str, Stage] = {
+    "crisis": Stage.crisis,
+    "report_locked_out": Stage.locked_out,
+    "report_eviction_date": Stage.eviction_scheduled,
+    "report_judgment": Stage.judgment,
+    "report_court": Stage.court,
+    "report_formal_notice": Stage.formal_notice,
+    "report_arrears": Stage.arrears,
+    "report_payment_worry": Stage.payment_worry,
+}
+
+#: Below this confidence the intent alone does not set a stage (the lexicon still can).
+MIN_INTENT_CONFIDENCE = 0.5
+
+#: Stages whose messages may state the debt ("3 maanden achterstand").
+_DEBT_STAGES = frozenset({Stage.arrears, Stage.formal_notice, Stage.court, Stage.judgment})
+
+#: Date slots and the kind of date that fills each.
+DATE_SLOTS: Mapping[DateKind, str] = {
+    DateKind.hearing: "hearing_date",
+    DateKind.eviction: "eviction_date",
+    DateKind.judgment_served: "judgment_served_date",
+}
+
+#: A date without a telling word nearby belongs to the stage's own date.
+_STAGE_DATE_SLOT: Mapping[Stage, str] = {
+    Stage.court: "hearing_date",
+    Stage.eviction_scheduled: "eviction_date",
+    Stage.judgment: "judgment_served_date",
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The triage result plus what was read from the message."""
+
+    result: TriageResult
+    crisis: bool
+    signals: frozenset[Stage]
+    dates: list[ParsedDate] = field(default_factory=list)
+    #: Date slots this message fills (ISO strings), e.g. {"hearing_date": "2026-12-01"}.
+    date_slots: dict[str, str] = field(default_factory=dict)
+    arrears_months: float | None = None
+    arrears_euros: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``huurhulp triage`` output, handoff summaries)."""
+        return {
+            **self.result.to_dict(),
+            "crisis": self.crisis,
+            "signals": sorted(s.value for s in self.signals),
+            "dates": [d.to_dict() for d in self.dates],
+            "date_slots": dict(self.date_slots),
+        }
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    return None
+
+
+def _as_flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _date_slots(dates: list[ParsedDate], stages: set[Stage], today: dt.date) -> dict[str, str]:
+    slots: dict[str, str] = {}
+    for parsed in dates:
+        slot = DATE_SLOTS.get(parsed.kind) if parsed.kind else None
+        if slot is None and parsed.kind is None:
+            # No word says what the date is: it is the date of the most urgent stage
+            # that has one (a summons mentions the hearing, a bailiff the eviction).
+            for stage in sorted(stages, key=lambda s: -s.urgency):
+                if stage in _STAGE_DATE_SLOT:
+                    slot = _STAGE_DATE_SLOT[stage]
+                    break
+        if slot and slot not in slots:
+            if slot != "judgment_served_date" and parsed.date < today and parsed.resolved_as != "explicit":
+                continue  # a weekday read as last week's is not the coming hearing
+            slots[slot] = parsed.date.isoformat()
+    return slots
+
+
+def assess(
+    text: str,
+    today: dt.date,
+    intent: str | None = None,
+    confidence: float = 1.0,
+    language: str | None = None,
+    known: Mapping[str, Any] | None = None,
+) -> Assessment:
+    """Assess one message in the light of what the conversation already ``known``.
+
+    ``known`` holds slot values: ``stage``, the date slots (ISO strings), ``arrears_months``,
+    ``arrears_euros``, ``monthly_rent``, ``children``, ``income_loss``, ``health_problems``.
+    """
+    known = known or {}
+    crisis = detect_crisis(text) or intent == "crisis"
+    signals: set[Stage] = set(detect_signals(text, language))
+    if intent is not None and intent in INTENT_STAGES and (confidence >= MIN_INTENT_CONFIDENCE or crisis):
+        signals.add(INTENT_STAGES[intent])
+    if crisis:
+        signals.add(Stage.crisis)
+    previous = known.get("stage")
+    if isinstance(previous, str) and previous in Stage._value2member_map_:
+        signals.add(Stage(previous))
+
+    # The detected language helps with ambiguous words, but detection errs on mixed
+    # messages ("got a dagvaarding, court date in two weeks"): then try every language.
+    dates = parse_dates(text, today, language) or parse_dates(text, today, None)
+    found = _date_slots(dates, signals, today)
+    merged = {
+        slot: found.get(slot) or known.get(slot)
+        for slot in ("hearing_date", "eviction_date", "judgment_served_date")
+    }
+    arrears_months = _as_float(known.get("arrears_months"))
+    arrears_euros = _as_float(known.get("arrears_euros"))
+    if signals & _DEBT_STAGES:
+        # "2 maanden achterstand" in the first message is as good as the intake answer.
+        if arrears_months is None:
+            arrears_months = months_in_text(text) or named_rent_months(text)
+        arrears_euros = arrears_euros if arrears_euros is not None else euros_in_text(text)
+
+    result = triage(
+        TriageInput(
+            today=today,
+            signals=signals,
+            hearing_date=_as_date(merged["hearing_date"]),
+            eviction_date=_as_date(merged["eviction_date"]),
+            judgment_served_date=_as_date(merged["judgment_served_date"]),
+            arrears_months=arrears_months,
+            arrears_euros=arrears_euros,
+            monthly_rent=_as_float(known.get("monthly_rent")),
+            children=_as_flag(known.get("children")),
+            health=_as_flag(known.get("health_problems")),
+            income_loss=_as_flag(known.get("income_loss")),
+        )
+    )
+    return Assessment(
+        result=result,
+        crisis=crisis,
+        signals=frozenset(signals),
+        dates=dates,
+        date_slots=found,
+        arrears_months=arrears_months,
+        arrears_euros=arrears_euros,
+    )

@@ -1,0 +1,112 @@
+"""Reading typed intake answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.answers import (
+    euros_in_text,
+    months_in_text,
+    named_rent_months,
+    read_arrears,
+    read_help_involved,
+    read_yes_no,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ja", True),
+        ("Ja hoor", True),
+        ("oui", True),
+        ("ouais d'accord", True),
+        ("yes please", True),
+        ("klopt", True),
+        ("nee", False),
+        ("neen", False),
+        ("non", False),
+        ("nope", False),
+        ("geen", False),
+        ("misschien", None),
+        ("ja nee", None),
+        ("🙂", None),
+        ("", None),
+    ],
+)
+def test_yes_no(text: str, expected: bool | None) -> None:
+    assert read_yes_no(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "euros"),
+    [
+        ("2", 2.0, None),
+        ("0.5", 0.5, None),
+        ("2 maanden", 2.0, None),
+        ("drie maand", 3.0, None),
+        ("anderhalve maand", 1.5, None),
+        ("deux mois", 2.0, None),
+        ("3 months", 3.0, None),
+        ("900 euro", None, 900.0),
+        ("€ 1.250,50", None, 1250.5),
+        ("1500 euros en 2 maanden", 2.0, 1500.0),
+        ("geen idee", None, None),
+        ("750", None, 750.0),  # more than 60 cannot be months
+    ],
+)
+def test_arrears(text: str, months: float | None, euros: float | None) -> None:
+    assert read_arrears(text) == (months, euros)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("ik heb 2 maanden huurachterstand", 2.0),
+        ("binnen 2 maanden moet ik eruit", None),
+        ("il y a 3 mois que j'ai reçu la lettre", None),
+        ("in 2 months the lease ends", None),
+        ("3 maanden geleden verhuisd", None),
+        ("behind 1 month, maybe 2 months soon", 2.0),
+    ],
+)
+def test_months_of_debt_in_a_sentence(text: str, months: float | None) -> None:
+    assert months_in_text(text) == months
+
+
+def test_euros_in_a_sentence() -> None:
+    assert euros_in_text("ik moet nog 1.800 euro betalen, de huur is 600 €") == 1800.0
+    assert euros_in_text("geen bedrag") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("OCMW", "ocmw"),
+        ("het cpas", "ocmw"),
+        ("CAW", "caw"),
+        ("OCMW en CAW", "ocmw_and_caw"),
+        ("allebei", "ocmw_and_caw"),
+        ("geen", "none"),
+        ("niemand", "none"),
+        ("nee", "none"),
+        ("mijn zus helpt", "other"),
+    ],
+)
+def test_help_involved(text: str, expected: str) -> None:
+    assert read_help_involved(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("ik heb de huur van oktober en november nog niet betaald", 2),
+        ("le loyer d'octobre et de novembre", 2),
+        ("rent for september, october and november unpaid", 3),
+        ("brief van 3 november", None),  # a date, not a rent month
+        ("op 3 december en 14 januari", None),
+        ("de huur van november", None),  # one month name alone says too little
+    ],
+)
+def test_named_rent_months(text: str, count: int | None) -> None:
+    assert named_rent_months(text) == count
