@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: setup run test lint validate train test-stories pytest clean
+.PHONY: setup run test lint validate train test-stories pytest clean nlu-report
 
 VENV := .venv/bin
 
@@ -14,7 +14,7 @@ run: setup
 test: setup lint validate test-stories pytest
 
 lint:
-	$(VENV)/ruff check bot actions tests
+	$(VENV)/ruff check bot actions tests scripts
 	$(VENV)/mypy
 
 validate:
@@ -32,3 +32,7 @@ pytest:
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+
+## NLU cross-validation with intent F1 per language (trains 3 models; not part of `make test`).
+nlu-report: setup
+	$(VENV)/python scripts/nlu_crossval.py --folds 3

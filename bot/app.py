@@ -17,8 +17,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 
 from bot.channels import webchat
+from bot.console import routes as console
 from bot.errors import install_error_handlers
+from bot.handoff import HandoffService
 from bot.health import check_all
+from bot.hub import Hub
+from bot.office_hours import OfficeHours
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.settings import Settings, get_settings
@@ -53,9 +57,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = db
     app.state.rasa = rasa
-    app.state.router = Router(db, rasa, settings.effective_action_url)
+    app.state.hub = Hub()
+    app.state.handoff = HandoffService(db, rasa, app.state.hub, OfficeHours.parse(settings.office_hours))
+    app.state.router = Router(db, rasa, settings.effective_action_url, app.state.handoff)
     install_error_handlers(app)
     app.include_router(webchat.router)
+    app.include_router(console.pages)
+    app.include_router(console.api)
 
     @app.get("/healthz", tags=["health"])
     async def healthz(request: Request) -> JSONResponse:

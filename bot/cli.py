@@ -1,9 +1,10 @@
-"""The ``huurhulp`` command: ``run``, ``train``, ``test-stories`` and ``triage``."""
+"""The ``huurhulp`` command: ``run``, ``train``, ``test-stories``, ``triage`` and ``caseworker``."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import logging
 import secrets
 import signal
@@ -13,8 +14,10 @@ import time
 from collections.abc import Sequence
 from types import FrameType
 
+from bot.auth import hash_password, validate_new_password
 from bot.settings import PROJECT_ROOT, get_settings
 from bot.stack import Stack, StackError
+from bot.storage.repository import CaseworkerExists, Database
 from bot.training import RASA_PROJECT, TrainingFailed, ensure_model, rasa_environment, rasa_executable
 
 log = logging.getLogger("huurhulp")
@@ -61,6 +64,50 @@ def cmd_triage(args: argparse.Namespace) -> int:
     model, _ = ensure_model(settings.models_dir, settings.var_dir)
     errors = run_triage(model, sys.stdin, sys.stdout, args.today)
     return 1 if errors else 0
+
+
+def _database() -> Database:
+    database = Database(get_settings().effective_database_url)
+    database.migrate()
+    return database
+
+
+def cmd_caseworker(args: argparse.Namespace) -> int:
+    """Manage console accounts: add (password from stdin or a prompt), list, disable, enable."""
+    database = _database()
+    try:
+        if args.action == "list":
+            for caseworker in database.list_caseworkers():
+                state = "active" if caseworker.active else "disabled"
+                print(f"{caseworker.username}\t{caseworker.display_name}\t{state}")
+            return 0
+        if args.action in ("disable", "enable"):
+            if not database.set_caseworker_active(args.name, args.action == "enable"):
+                print(f"no caseworker named {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"{args.name}: {args.action}d")
+            return 0
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("password: ")
+            if getpass.getpass("again: ") != password:
+                print("the passwords differ", file=sys.stderr)
+                return 1
+        try:
+            validate_new_password(password)
+        except ValueError as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        try:
+            database.add_caseworker(args.name, args.display_name or args.name, hash_password(password))
+        except CaseworkerExists:
+            print(f"a caseworker named {args.name!r} already exists", file=sys.stderr)
+            return 1
+        print(f"added {args.name}")
+        return 0
+    finally:
+        database.dispose()
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
@@ -134,12 +181,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="date for lines without 'today' (default: the real today)",
     )
     triage.set_defaults(handler=cmd_triage)
+    caseworker = commands.add_parser("caseworker", help="manage caseworker console accounts")
+    caseworker.add_argument("action", choices=["add", "list", "disable", "enable"])
+    caseworker.add_argument("name", nargs="?", help="username (add, disable, enable)")
+    caseworker.add_argument("--display-name", help="name shown to tenants and colleagues (add)")
+    caseworker.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin (add)"
+    )
+    caseworker.set_defaults(handler=cmd_caseworker)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "action", None) in ("add", "disable", "enable") and not args.name:
+        parser.error(f"caseworker {args.action} needs a NAME")
     _configure_logging(get_settings().log_level)
     try:
         return int(args.handler(args))

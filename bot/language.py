@@ -10,53 +10,63 @@ from __future__ import annotations
 
 import re
 import threading
+from pathlib import Path
 
-from langdetect import DetectorFactory, LangDetectException, detect_langs
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
 
 #: Languages with NLU data and responses. The first is the fallback.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
-
-#: langdetect confuses short Flemish with Afrikaans; treat it as Dutch.
-_ALIASES = {"af": "nl"}
 
 #: A message must have this many words and letters before it may switch the language.
 MIN_WORDS_TO_SWITCH = 3
 MIN_LETTERS_TO_SWITCH = 12
 #: And the detector must be at least this sure.
 MIN_PROBABILITY_TO_SWITCH = 0.90
+#: langdetect is random unless seeded.
+SEED = 0
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_seed_lock = threading.Lock()
-_seeded = False
+_factory_lock = threading.Lock()
+_factory: DetectorFactory | None = None
 
 
-def _ensure_seeded() -> None:
-    # langdetect is random unless seeded; seed lazily so importing this module has no side effect.
-    global _seeded
-    with _seed_lock:
-        if not _seeded:
-            DetectorFactory.seed = 0
-            _seeded = True
+def _detector_factory() -> DetectorFactory:
+    """A langdetect factory that only knows the supported languages, built on first use.
+
+    Restricting the profiles (instead of filtering langdetect's answer afterwards) means
+    short Flemish is never "Afrikaans" and English never "Norwegian": the probability
+    mass goes to the languages we can actually answer in.
+    """
+    global _factory
+    with _factory_lock:
+        if _factory is None:
+            factory = DetectorFactory()
+            factory.load_json_profile(
+                [
+                    (Path(PROFILES_DIRECTORY) / code).read_text(encoding="utf-8")
+                    for code in SUPPORTED_LANGUAGES
+                ]
+            )
+            factory.set_seed(SEED)
+            _factory = factory
+        return _factory
 
 
 def detect(text: str) -> tuple[str, float] | None:
     """Most likely supported language of ``text`` and its probability, or ``None``."""
     if not _WORD.search(text):
         return None
-    _ensure_seeded()
     try:
-        candidates = detect_langs(text)
+        detector = _detector_factory().create()
+        detector.append(text)
+        candidates = detector.get_probabilities()
     except LangDetectException:
         return None
-    scores: dict[str, float] = {}
-    for candidate in candidates:
-        code = _ALIASES.get(candidate.lang, candidate.lang)
-        if code in SUPPORTED_LANGUAGES:
-            scores[code] = scores.get(code, 0.0) + candidate.prob
-    if not scores:
+    if not candidates:
         return None
-    best = max(scores, key=lambda code: scores[code])
-    return best, scores[best]
+    best = max(candidates, key=lambda candidate: candidate.prob)
+    return best.lang, best.prob
 
 
 def long_enough_to_judge(text: str) -> bool:

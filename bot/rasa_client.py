@@ -60,6 +60,24 @@ class RasaClient:
         if response.status_code >= 400:
             raise RasaUnavailable(f"HTTP {response.status_code}")
 
+    async def trigger_intent(self, sender: str, intent: str) -> BotTurn:
+        """Make the bot act as if the user sent ``intent`` (HTTP API); returns its replies."""
+        try:
+            response = await self._http.post(
+                f"/conversations/{sender}/trigger_intent",
+                params={"token": self._token, "include_events": "NONE"},
+                json={"name": intent},
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailable(type(error).__name__) from error
+        if response.status_code >= 400:
+            raise RasaUnavailable(f"HTTP {response.status_code}")
+        try:
+            messages = response.json().get("messages") or []
+        except (ValueError, AttributeError) as error:
+            raise RasaUnavailable("invalid JSON") from error
+        return parse_replies(messages)
+
     async def healthy(self) -> bool:
         """Whether the Rasa server answers with a loaded model."""
         try:

@@ -18,6 +18,7 @@ from anyio import to_thread
 # phrasings, one place to improve it. (actions never imports bot; this direction is fine.)
 from actions.triage import detect_crisis
 from bot import texts
+from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.health import action_server_status
 from bot.language import choose_language
 from bot.messages import Button, Inbound, Outbound
@@ -83,10 +84,11 @@ class RouteResult:
 class Router:
     """Routes tenant messages; one instance per gateway process."""
 
-    def __init__(self, db: Database, rasa: RasaClient, action_url: str) -> None:
+    def __init__(self, db: Database, rasa: RasaClient, action_url: str, handoff: HandoffService) -> None:
         self.db = db
         self.rasa = rasa
         self.action_url = action_url
+        self.handoff = handoff
 
     async def handle(self, inbound: Inbound) -> RouteResult:
         """Store ``inbound``, get the replies and store them. Never loses the message."""
@@ -101,14 +103,14 @@ class Router:
         state = conversation.state
         if state is ConversationState.CLOSED:
             state = await to_thread.run_sync(db.apply_event, conversation.id, Event.TENANT_RETURNED)
+        crisis = detect_crisis(inbound.text)
 
         if not bot_answers(state):
-            # A person holds (or will hold) the conversation: the message waits for them.
-            await to_thread.run_sync(db.mark_inbound, message_id, "queued")
-            return RouteResult(language=language, state=state)
+            return await self._while_a_person_holds(
+                conversation.id, message_id, inbound, language, state, crisis
+            )
 
         offered = await to_thread.run_sync(db.last_offered_buttons, conversation.id)
-        crisis = detect_crisis(inbound.text)
         rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered, crisis)
         metadata = {"language": language, "channel": inbound.channel}
         try:
@@ -118,7 +120,7 @@ class Router:
             turn = await self.rasa.send(conversation.id, rasa_text, metadata)
         except RasaUnavailable as error:
             log.warning("rasa unavailable for conversation %s: %s", conversation.id, error)
-            return await self._honest_failure(conversation.id, message_id, language, state)
+            return await self._bot_unavailable(conversation.id, message_id, language, crisis)
 
         if not turn.replies and turn.handoff is None:
             # Every custom action answers something, so silence means an action failed;
@@ -127,22 +129,79 @@ class Router:
             log.warning(
                 "empty bot turn for conversation %s (action server ok=%s)", conversation.id, actions.ok
             )
-            return await self._honest_failure(conversation.id, message_id, language, state)
+            return await self._bot_unavailable(conversation.id, message_id, language, crisis)
 
+        replies = list(turn.replies)
         if turn.handoff is not None:
             signal = {**turn.handoff, "language": turn.handoff.get("language") or language}
             await to_thread.run_sync(db.record_handoff, conversation.id, signal)
-        await to_thread.run_sync(db.store_outbound, conversation.id, turn.replies)
+            case = await self.handoff.queue(conversation.id, signal)
+            replies += await self.handoff.waiting_replies(
+                case, language, first=state is ConversationState.BOT
+            )
+            state = ConversationState.WAITING if state is ConversationState.BOT else state
+        await to_thread.run_sync(db.store_outbound, conversation.id, replies)
         await to_thread.run_sync(db.mark_inbound, message_id, "handled")
-        log.info(
-            "conversation %s: message %s handled, %d replies", conversation.id, message_id, len(turn.replies)
-        )
-        return RouteResult(replies=turn.replies, language=language, state=state, handoff=turn.handoff)
+        log.info("conversation %s: message %s handled, %d replies", conversation.id, message_id, len(replies))
+        return RouteResult(replies=replies, language=language, state=state, handoff=turn.handoff)
 
-    async def _honest_failure(
-        self, conversation_id: str, message_id: int, language: str, state: ConversationState
+    async def _while_a_person_holds(
+        self,
+        conversation_id: str,
+        message_id: int,
+        inbound: Inbound,
+        language: str,
+        state: ConversationState,
+        crisis: bool,
     ) -> RouteResult:
-        reply = Outbound(text=texts.text("bot_unavailable", language), author="system")
-        await to_thread.run_sync(self.db.store_outbound, conversation_id, [reply])
+        """Waiting or with a caseworker: nothing goes to Rasa; the message waits for the person."""
+        db = self.db
+        if state is ConversationState.WAITING and await self._wants_to_stop_waiting(conversation_id, inbound):
+            cancelled = await self.handoff.cancel_waiting(conversation_id, language)
+            await to_thread.run_sync(db.store_outbound, conversation_id, cancelled)
+            await to_thread.run_sync(db.mark_inbound, message_id, "handled")
+            return RouteResult(replies=cancelled, language=language, state=ConversationState.BOT)
+
+        await to_thread.run_sync(db.mark_inbound, message_id, "queued")
+        self.handoff.tenant_wrote(conversation_id, message_id)
+        replies: list[Outbound] = []
+        case = await to_thread.run_sync(db.open_case_for_conversation, conversation_id)
+        if crisis:
+            # A crisis while waiting or talking to a person: top of the queue, numbers now.
+            case = await self.handoff.queue(
+                conversation_id,
+                {"reason": "crisis", "priority": "S", "stage": "crisis", "language": language},
+            )
+            if state is ConversationState.CASEWORKER:
+                replies.append(Outbound(text=texts.text("emergency_again", language), author="system"))
+        if state is ConversationState.WAITING and case is not None:
+            replies += await self.handoff.waiting_replies(case, language, first=False)
+        if replies:
+            await to_thread.run_sync(db.store_outbound, conversation_id, replies)
+        return RouteResult(replies=replies, language=language, state=state)
+
+    async def _wants_to_stop_waiting(self, conversation_id: str, inbound: Inbound) -> bool:
+        if inbound.button_payload == CANCEL_PAYLOAD:
+            return True
+        offered = await to_thread.run_sync(self.db.last_offered_buttons, conversation_id)
+        return any(
+            button.payload == CANCEL_PAYLOAD and button.title.casefold() == inbound.text.casefold()
+            for button in offered
+        )
+
+    async def _bot_unavailable(
+        self, conversation_id: str, message_id: int, language: str, crisis: bool
+    ) -> RouteResult:
+        """Rasa or an action failed: say so honestly and queue the conversation for a person."""
+        replies = [Outbound(text=texts.text("bot_unavailable", language), author="system")]
+        signal = {
+            "reason": "bot_unavailable",
+            "priority": "S" if crisis else "none",
+            "stage": "crisis" if crisis else "none",
+            "language": language,
+        }
+        case = await self.handoff.queue(conversation_id, signal)
+        replies += await self.handoff.waiting_replies(case, language, first=True)
+        await to_thread.run_sync(self.db.store_outbound, conversation_id, replies)
         await to_thread.run_sync(self.db.mark_inbound, message_id, "failed")
-        return RouteResult(replies=[reply], language=language, state=state)
+        return RouteResult(replies=replies, language=language, state=ConversationState.WAITING)

@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     )
     default_language: str = Field(default="nl", description="Language of a new conversation.")
     log_level: str = Field(default="INFO", description="Python log level of the gateway.")
+    office_hours: str = Field(
+        default="mon-fri 09:00-17:00",
+        description="When caseworkers work (Europe/Brussels), e.g. 'mon-thu 09:00-17:00; fri 09:00-12:00'.",
+    )
+    console_session_hours: float = Field(default=10.0, gt=0, le=24 * 7, description="Console login lifetime.")
+    cookie_secure: bool = Field(
+        default=False, description="Send the console cookie only over HTTPS (set true behind HTTPS)."
+    )
+    login_attempts_per_minute: int = Field(
+        default=5, ge=1, le=1000, description="Failed console logins allowed per username and address."
+    )
 
     class Config:
         env_prefix = "HUURHULP_"
@@ -69,6 +80,13 @@ class Settings(BaseSettings):
 
         if value not in SUPPORTED_LANGUAGES:
             raise ValueError(f"{value!r} is not one of {sorted(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @validator("office_hours")
+    def _valid_office_hours(cls, value: str) -> str:  # noqa: N805
+        from bot.office_hours import OfficeHours
+
+        OfficeHours.parse(value)
         return value
 
     @validator("database_url")

@@ -86,11 +86,20 @@ def known_slots(tracker: Tracker) -> dict[str, Any]:
 
 
 def handoff_payload(
-    reason: str, tracker: Tracker, assessment: Assessment | None = None, priority: str | None = None
+    reason: str,
+    tracker: Tracker,
+    assessment: Assessment | None = None,
+    priority: str | None = None,
+    pending: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The ``{"handoff": {...}}`` custom payload the gateway turns into a queued case."""
+    """The ``{"handoff": {...}}`` custom payload the gateway turns into a queued case.
+
+    ``pending`` holds slot values this action sets but the tracker does not show yet.
+    """
     result = assessment.result if assessment else None
-    intake = {name: tracker.get_slot(name) for name in INTAKE_SLOTS if tracker.get_slot(name) is not None}
+    values = {name: tracker.get_slot(name) for name in INTAKE_SLOTS}
+    values.update(pending or {})
+    intake = {name: value for name, value in values.items() if name in INTAKE_SLOTS and value is not None}
     flags = (
         list(result.flags)
         if result

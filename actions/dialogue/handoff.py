@@ -24,3 +24,17 @@ class ActionRequestHuman(Action):
         dispatcher.utter_message(json_message=handoff_payload("requested", tracker))
         # The intake stops here: the caseworker asks what is still missing.
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet("handoff_signalled", "requested")]
+
+
+class ActionHandedBack(Action):
+    """A caseworker gave the conversation back: say so, and allow new handoffs later."""
+
+    def name(self) -> str:
+        return "action_handed_back"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_handed_back")
+        # The case is dealt with: a new crisis or request must signal a new handoff.
+        return [SlotSet("handoff_signalled", None), SlotSet("handoff_consent", None)]

@@ -120,7 +120,7 @@ class ValidateIntakeForm(PlaceValidation):
             "stage": assessment.result.stage.value,
             "priority": assessment.result.priority.value,
         }
-        for event in escalation_events(dispatcher, tracker, assessment):
+        for event in escalation_events(dispatcher, tracker, assessment, result):
             result[event["name"]] = event["value"]
         return result
 

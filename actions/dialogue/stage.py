@@ -74,15 +74,21 @@ def _date(value: Any) -> dt.date | None:
 
 
 def escalation_events(
-    dispatcher: CollectingDispatcher, tracker: Tracker, assessment: Assessment
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    assessment: Assessment,
+    pending: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Signal a handoff when triage reaches S or P1 and this urgency was not signalled yet."""
+    """Signal a handoff when triage reaches S or P1 and this urgency was not signalled yet.
+
+    ``pending`` holds the slot values the calling action is about to set.
+    """
     result = assessment.result
     already = tracker.get_slot("handoff_signalled")
     if not result.needs_human or already in (Priority.S.value, result.priority.value, "requested", "consent"):
         return []
     dispatcher.utter_message(response="utter_urgent_handoff")
-    dispatcher.utter_message(json_message=handoff_payload("triage", tracker, assessment))
+    dispatcher.utter_message(json_message=handoff_payload("triage", tracker, assessment, pending=pending))
     return [SlotSet("handoff_signalled", result.priority.value)]
 
 
@@ -121,5 +127,6 @@ class ActionTriage(Action):
         if topic:
             utter_topic(dispatcher, topic, language)
         utter_deadlines(dispatcher, assessment, {**slots, **assessment.date_slots}, language)
-        events += escalation_events(dispatcher, tracker, assessment)
+        pending = {event["name"]: event["value"] for event in events}
+        events += escalation_events(dispatcher, tracker, assessment, pending)
         return events

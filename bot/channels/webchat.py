@@ -6,14 +6,17 @@ the answer. Tokens are per conversation and only their hash is stored.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from typing import Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
 from bot.errors import ApiError
+from bot.hub import Hub, conversation_topic
 from bot.language import SUPPORTED_LANGUAGES
 from bot.messages import Inbound
 from bot.router import Router, clean_text
@@ -147,3 +150,52 @@ async def list_messages(conversation_id: str, request: Request, after: int = 0) 
     conversation = await authorised_conversation(request, conversation_id)
     messages = await to_thread.run_sync(db.messages_after, conversation.id, max(after, 0))
     return {"messages": [message.to_dict() for message in messages], "mode": conversation.state.value}
+
+
+#: Seconds a WebSocket client has to authenticate.
+WS_AUTH_TIMEOUT = 10.0
+
+
+@router.websocket("/conversations/{conversation_id}/ws")
+async def live_messages(websocket: WebSocket, conversation_id: str) -> None:
+    """Live push of messages to the tenant (caseworker replies, hand-back, closing).
+
+    Authenticate with ``Authorization: Bearer <token>`` or, because browsers cannot set
+    that header on a WebSocket, with a first frame ``{"token": "...", "after": <id>}``.
+    Messages after ``after`` that were stored before the socket opened are sent first,
+    so a reconnecting client misses nothing; clients de-duplicate by message id.
+    """
+    db: Database = websocket.app.state.db
+    hub: Hub = websocket.app.state.hub
+    await websocket.accept()
+    try:
+        header = websocket.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        after = 0
+        if scheme.lower() != "bearer" or not token:
+            first = await asyncio.wait_for(websocket.receive_json(), WS_AUTH_TIMEOUT)
+            token = str(first.get("token", "")) if isinstance(first, dict) else ""
+            after = int(first.get("after") or 0) if isinstance(first, dict) else 0
+        if not token or not await to_thread.run_sync(db.token_matches, conversation_id, token):
+            await websocket.send_json({"type": "error", "code": "unauthorized"})
+            await websocket.close(code=4401)
+            return
+        async with hub.subscribe(conversation_topic(conversation_id)) as queue:
+            backlog = await to_thread.run_sync(db.messages_after, conversation_id, max(after, 0))
+            for message in backlog:
+                await websocket.send_json({"type": "message", "message": message.to_dict()})
+            await websocket.send_json({"type": "ready"})
+            receiver = asyncio.ensure_future(websocket.receive_text())
+            while True:
+                getter = asyncio.ensure_future(queue.get())
+                done, _ = await asyncio.wait({receiver, getter}, return_when=asyncio.FIRST_COMPLETED)
+                if getter in done:
+                    await websocket.send_json(getter.result())
+                else:
+                    getter.cancel()
+                if receiver in done:
+                    receiver.result()  # raises WebSocketDisconnect when the client leaves
+                    receiver = asyncio.ensure_future(websocket.receive_text())
+    except (WebSocketDisconnect, asyncio.TimeoutError, ValueError, TypeError):
+        with contextlib.suppress(Exception):
+            await websocket.close()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -13,6 +14,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    true,
+)
+from sqlalchemy import (
+    text as sql_text,
 )
 from sqlalchemy.orm import DeclarativeMeta, registry, relationship
 
@@ -71,7 +76,109 @@ class Message(Base):
     # Inbound: received -> handled | failed. Outbound: sent (delivered synchronously) or queued.
     status = Column(String(16), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Who wrote a caseworker message (null for tenant, bot and system messages).
+    caseworker_id = Column(
+        Integer, ForeignKey("caseworkers.id", name="fk_messages_caseworker_id"), nullable=True
+    )
 
     conversation = relationship("Conversation", back_populates="messages")
 
     __table_args__ = (Index("ix_messages_conversation_id_id", "conversation_id", "id"),)
+
+
+class Caseworker(Base):
+    """A person who answers tenants in the console. Deactivated, never deleted (audit)."""
+
+    __tablename__ = "caseworkers"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(64), nullable=False, unique=True)  # stored lower-case
+    display_name = Column(String(128), nullable=False)
+    password_hash = Column(String(255), nullable=False)  # argon2id, see bot/auth.py
+    active = Column(Boolean, nullable=False, default=True, server_default=true())
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+#: Predicate of the partial unique index that allows one open case per conversation.
+OPEN_CASE_WHERE = "status <> 'closed'"
+
+
+class Case(Base):
+    """One stay of a conversation in the human queue: waiting -> caseworker -> closed."""
+
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    status = Column(String(16), nullable=False)  # waiting | caseworker | closed
+    priority = Column(String(8), nullable=False)  # S | P1 | P2 | P3 | P4 | none
+    stage = Column(String(32), nullable=False)  # crisis ... payment_worry | none
+    language = Column(String(8), nullable=True)
+    channel = Column(String(16), nullable=False)
+    reason = Column(String(32), nullable=False)  # requested | consent | triage | crisis | ...
+    summary = Column(JSON, nullable=False)  # the intake answers
+    flags = Column(JSON, nullable=False)  # list of str
+    reasons = Column(JSON, nullable=False)  # triage's reasons, a list
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    waiting_since = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    claimed_by = Column(Integer, ForeignKey("caseworkers.id"), nullable=True)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
+    outcome = Column(String(32), nullable=True)
+    outcome_note = Column(Text, nullable=True)
+
+    __table_args__ = (
+        # The database, not the code, guarantees at most one open case per conversation.
+        Index(
+            "ux_cases_open_conversation",
+            "conversation_id",
+            unique=True,
+            sqlite_where=sql_text(OPEN_CASE_WHERE),
+            postgresql_where=sql_text(OPEN_CASE_WHERE),
+        ),
+        Index("ix_cases_status_waiting_since", "status", "waiting_since"),
+    )
+
+
+class CaseNote(Base):
+    """An internal note on a case; never shown to the tenant."""
+
+    __tablename__ = "case_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+    caseworker_id = Column(Integer, ForeignKey("caseworkers.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_case_notes_case_id", "case_id"),)
+
+
+class AuditEvent(Base):
+    """Who did what to which case, and when. Never holds message or note text."""
+
+    __tablename__ = "audit_events"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    caseworker_id = Column(Integer, ForeignKey("caseworkers.id"), nullable=True)
+    action = Column(String(32), nullable=False)
+    # Erasing a conversation deletes its cases; the audit trail stays, unlinked.
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="SET NULL"), nullable=True)
+    detail = Column(JSON, nullable=True)
+
+    __table_args__ = (Index("ix_audit_events_case_id", "case_id"),)
+
+
+class ConsoleSession(Base):
+    """A caseworker's login. The id is the sha256 of the cookie token; the token is not stored."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(String(64), primary_key=True)
+    caseworker_id = Column(Integer, ForeignKey("caseworkers.id", ondelete="CASCADE"), nullable=False)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (Index("ix_console_sessions_caseworker_id", "caseworker_id"),)

@@ -693,6 +693,282 @@ def test_sleeping_rough_tonight_is_locked_out_not_crisis() -> None:
     assert detect_signals("we slapen vanavond op straat met de kinderen") == {Stage.locked_out}
 
 
+# ------------------------------------------- crisis: broadened by category (a-d)
+# Methods in any tense (a), suicide conditional on the eviction (b), violence at home by
+# anyone with threats and weapons (c), acute danger now (d); first person and reported,
+# chat spellings included.
+
+CRISIS_BY_CATEGORY_NL = [
+    # a. methods, present, past and future
+    "ik ga van de brug springen",
+    "kspring van het dak als het zo verder gaat",
+    "ik ben gisteren bijna van mijn balkon gesprongen",
+    "ik wil uit het raam springen",
+    "ik gooi me voor de trein",
+    "morgen ga ik op het spoor liggen",
+    "ik ga me verhangen in de garage",
+    "ik heb geprobeerd me op te hangen",
+    "ik heb een touw gekocht om me op te hangen",
+    "ik ga mezelf in het kanaal verdrinken",
+    "ik ga in de schelde springen",
+    "ik heb mijn polsen doorgesneden",
+    "kheb in mijn armen gesneden vannacht",
+    "ik snij mezelf",
+    "ik ga het gas opendraaien en slapen",
+    "ik heb pillen geslikt",
+    "ik heb net een hele strip genomen",
+    "kheb heel de doos slaappillen ingenomen",
+    "ik heb 30 dafalgans genomen",
+    "ik heb teveel pillen genomen",
+    "ik slik ze allemaal in een keer",
+    "ik heb bleekwater gedronken",
+    "mijn zoon heeft een overdosis genomen",
+    # b. conditional on the eviction
+    "als ze me buitenzetten spring ik voor de trein",
+    "als ik eruit moet maak ik er een eind aan",
+    "als ze ons op straat zetten doe ik mezelf iets aan",
+    "als ik dakloos word, ben ik liever dood",
+    "moesten ze mij uitzetten dan hang ik me op",
+    "als ze ons uitzetten dan ga ik dood",
+    # c. violence by anyone at home, threats, weapons
+    "mijn ex heeft me gisteren in elkaar geslagen",
+    "mijn zoon klopte mij vorige week",
+    "mijn man slaagt mij",
+    "hij stampte mij tegen de grond",
+    "hij heeft mij van de trap geduwd",
+    "mijn vriend kneep mijn keel dicht",
+    "de huisbaas dreigt mij af te maken",
+    "hij dreigde me te vermoorden",
+    "hij zei dat hij me gaat afmaken",
+    "mijn man heeft ons opgesloten in de kamer",
+    "hij heeft een mes en zegt ik maak je af",
+    "de buurman heeft een pistool op mij gericht",
+    "ze heeft mijn kind verbrand met een sigaret",
+    "ik ben door mijn vader geslagen",
+    "de huisbaas heeft mij aangevallen",
+    # d. acute danger now
+    "er breekt iemand in bij mij",
+    "er is iemand in mijn huis",
+    "hij probeert binnen te komen en trapt de deur in",
+    "hij staat aan de deur en wil binnen",
+    "het huis staat in brand",
+    "het brandt in de keuken",
+    "ik ruik gas in de keuken",
+    "er is een gaslek",
+    "de co melder gaat af",
+    "we hebben geen verwarming en ik heb een baby van 2 maanden",
+    "het vriest en de verwarming is afgesloten",
+    "ik zit verstopt in de badkamer",
+    "help nu aub",
+    "kom snel, bel de politie",
+]
+
+CRISIS_BY_CATEGORY_FR = [
+    # a. methods, present, past and future
+    "je vais sauter du pont",
+    "j'ai failli sauter du balcon hier",
+    "je vais me jeter du haut de l'immeuble",
+    "je vais me jeter sous le train",
+    "je me suis jetée sous une voiture",
+    "je vais me jeter dans le canal",
+    "je vais me pendre dans le garage, j'ai acheté une corde",
+    "je me suis coupé les veines",
+    "je me scarifie depuis des semaines",
+    "je vais ouvrir le gaz",
+    "j'ai avalé toute la boîte",
+    "j'ai pris toute la plaquette de somnifères",
+    "j'ai avalé une boîte entière de doliprane",
+    "j'ai avalé des cachets",
+    "j'ai pris trop de médicaments",
+    "j'ai bu de l'eau de javel",
+    "il a fait une overdose",
+    # b. conditional on the eviction
+    "si on m'expulse, je me tue",
+    "si je me retrouve à la rue je saute du pont",
+    "si le proprio me met dehors, je préfère mourir",
+    "quand ils m'expulseront je ne survivrai pas",
+    "si je suis expulsée je me suicide",
+    # c. violence by anyone at home, threats, weapons
+    "mon ex m'a frappée hier soir",
+    "mon fils me bat",
+    "il me tape",
+    "il m'a giflée",
+    "il m'a étranglée",
+    "il m'a poussée dans les escaliers",
+    "mon copain m'a cognée contre le mur",
+    "mon mari nous a enfermés dans la chambre",
+    "le proprio m'a menacée de me tuer",
+    "il a menacé de me buter",
+    "il a dit qu'il allait me tuer",
+    "il a sorti un couteau",
+    "le voisin a un pistolet",
+    "j'ai été frappée par mon compagnon",
+    "on m'a roué de coups",
+    # d. acute danger now
+    "quelqu'un essaie d'entrer chez moi",
+    "il force la porte",
+    "quelqu'un est entré chez moi",
+    "il y a le feu dans l'appartement",
+    "il y a un incendie dans l'immeuble",
+    "ça sent le gaz partout",
+    "fuite de gaz dans la cuisine",
+    "pas de chauffage et j'ai un bébé de trois mois",
+    "on n'a plus de chauffage et il gèle",
+    "je me cache dans la salle de bain",
+    "au secours",
+    "venez vite",
+    "appelez la police svp",
+]
+
+CRISIS_BY_CATEGORY_EN = [
+    # a. methods, present, past and future
+    "I'm going to jump off the bridge",
+    "I almost jumped from my balcony last night",
+    "I'm gonna jump out the window",
+    "I'll throw myself in front of a train",
+    "I want to step in front of a bus",
+    "I tried to hang myself",
+    "I'm going to drive into the river",
+    "I cut my wrists",
+    "I took a whole bottle",
+    "I swallowed pills",
+    "I took 40 sleeping pills",
+    "took too many pills",
+    "I've taken all my pills",
+    "I overdosed last week",
+    "i od'd",
+    "i drank bleach",
+    # b. conditional on the eviction
+    "if they evict me I'll end it",
+    "if we end up homeless I won't survive",
+    "if they kick us out I'll jump",
+    "if I get evicted I will kill myself",
+    # c. violence by anyone at home, threats, weapons
+    "my ex beat me up yesterday",
+    "my son punched me",
+    "my dad hits my little brother",
+    "he pushed me down the stairs",
+    "he grabbed me by the throat",
+    "my husband locked me in the bedroom",
+    "he said he'd kill me",
+    "he pulled a knife on me",
+    "my landlord has a gun",
+    "my ex is outside with a knife",
+    "she burned me with a cigarette",
+    # d. acute danger now
+    "someone is breaking in",
+    "someone broke into my flat and is still here",
+    "he's kicking the door in",
+    "I'm scared, he is trying to get in",
+    "there's a fire in the flat",
+    "I can smell gas",
+    "the carbon monoxide alarm is going off",
+    "no heating and a newborn baby",
+    "the heating is cut off and it's freezing",
+    "I'm hiding in the bathroom",
+    "help me now",
+    "please call the police",
+    "come quickly",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_BY_CATEGORY_NL + CRISIS_BY_CATEGORY_FR + CRISIS_BY_CATEGORY_EN)
+def test_crisis_by_category(text: str) -> None:
+    assert detect_crisis(text), normalise(text)
+
+
+def test_enough_crisis_phrasings_by_category() -> None:
+    assert min(len(CRISIS_BY_CATEGORY_NL), len(CRISIS_BY_CATEGORY_FR), len(CRISIS_BY_CATEGORY_EN)) >= 15
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("ik heb pillen geslikt", "suicide"),
+        ("j'ai avalé toute la boîte", "suicide"),
+        ("I took a whole bottle", "suicide"),
+        ("als ze me buitenzetten spring ik voor de trein", "suicide"),
+        ("hij heeft mij van de trap geduwd", "violence"),
+        ("il m'a étranglée", "violence"),
+        ("he threatened to kill me", "violence"),
+        ("ik ruik gas in de keuken", "danger"),
+        ("il y a le feu dans l'appartement", "danger"),
+        ("someone is breaking in", "danger"),
+    ],
+)
+def test_crisis_category_of_new_phrasings(text: str, category: str) -> None:
+    assert category in crisis_categories(text)
+
+
+NOT_CRISIS_BY_LANGUAGE = {
+    "nl": [
+        "die huur slaat alles",
+        "de prijzen zijn moordend",
+        "de brandweer kwam vorig jaar voor een oefening",
+        "mijn gasfactuur is veel te hoog",
+        "de verwarming is kapot en het is koud",
+        "is een brandverzekering verplicht voor huurders",
+        "de huisbaas zet mij het mes op de keel met die brief",
+        "ik ben in paniek geslagen door de dagvaarding",
+        "het hangt me de keel uit op den duur",
+        "de stoppen zijn gesprongen",
+        "ik moet elke dag mijn pillen nemen voor mijn rug",
+        "de wc zit verstopt",
+        "die huur gaat me nog vermoorden",
+        "de deurwaarder komt met de politie",
+        "moet de politie erbij zijn bij een uithuiszetting",
+        "ik wil uit het huurcontract stappen",
+        "als ik op straat kom, waar moet ik dan slapen",
+        "ik heb dringend hulp nodig met mijn huur",
+    ],
+    "fr": [
+        "ça me tue ces factures",
+        "ce loyer me tue",
+        "ce loyer va me tuer",
+        "ma facture de gaz a doublé",
+        "les pompiers sont venus l'an dernier pour un exercice",
+        "l'assurance incendie est-elle obligatoire ?",
+        "le chauffage est en panne depuis hier",
+        "mon proprio me pousse à partir",
+        "ce propriétaire me tape sur les nerfs",
+        "j'ai été frappée par la hausse du loyer",
+        "les plombs ont sauté",
+        "je me suis jetée à l'eau et j'ai appelé le propriétaire",
+        "j'ai pris toute la journée pour remplir le formulaire",
+        "je prends mes médicaments tous les jours",
+        "il n'y a pas le feu, je peux attendre",
+        "le proprio est armé de patience",
+        "j'ai besoin d'aide pour payer le loyer",
+    ],
+    "en": [
+        "this rent is going to kill me",
+        "I'm dead tired of these letters",
+        "the heating died last night",
+        "my gas bill doubled",
+        "the landlord hit me with a huge bill",
+        "I took a whole box of my things to my sister's",
+        "I jumped off the bus and ran to the office",
+        "is fire insurance mandatory for tenants?",
+        "my landlord threatened to call the police on me",
+        "I had a break in my rent payments",
+        "I took my pills this morning as usual",
+        "I take a lot of medication for my back",
+        "do I need a carbon monoxide detector?",
+        "I'm hiding the letters from my kids",
+        "please help me with this form",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [t for texts in NOT_CRISIS_BY_LANGUAGE.values() for t in texts])
+def test_not_crisis_by_language(text: str) -> None:
+    assert not detect_crisis(text), (normalise(text), crisis_categories(text))
+
+
+def test_enough_negative_phrasings_per_language() -> None:
+    assert min(len(texts) for texts in NOT_CRISIS_BY_LANGUAGE.values()) >= 10
+
+
 # ---------------------------------------------------------------- stage lexicon
 
 
@@ -812,6 +1088,157 @@ def test_fear_of_the_street_is_not_locked_out(text: str) -> None:
 )
 def test_waiting_for_a_judgment_is_not_a_judgment(text: str) -> None:
     assert Stage.judgment not in detect_signals(text)
+
+
+# ------------------------------------------- stages: a threat of court is a demand
+# A court named in a threat or a condition is formal_notice; court and judgment need a
+# case that exists (papers received, a hearing date, "moet naar de rechtbank op").
+
+COURT_THREATS: list[tuple[str, str]] = [
+    ("als ik niet betaal stapt hij naar de rechter", "nl"),
+    ("als ik de achterstand niet betaal voor 15 december gaat hij naar de vrederechter", "nl"),
+    ("de huisbaas zegt dat hij naar de rechtbank gaat stappen", "nl"),
+    ("mijn verhuurder dreigt met het vredegerecht", "nl"),
+    ("betaal binnen de week, anders volgt een dagvaarding", "nl"),
+    ("dit is de laatste verwittiging voor de rechtbank", "nl"),
+    ("ze gaan een verzoekschrift indienen bij de vrederechter", "nl"),
+    ("sinon il va au tribunal", "fr"),
+    ("sinon il ira chez le juge de paix", "fr"),
+    ("dernier rappel avant de passer au tribunal", "fr"),
+    ("si je ne paie pas d'ici vendredi, il saisit la justice de paix", "fr"),
+    ("mon propriétaire menace de m'emmener au tribunal", "fr"),
+    ("pay by Friday or he will take me to court", "en"),
+    ("he's going to take me to court", "en"),
+    ("last warning before court", "en"),
+    ("if I don't pay by Monday they will sue me", "en"),
+    ("my landlord threatened to take me to court", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), COURT_THREATS)
+def test_court_threat_is_formal_notice_not_court(text: str, language: str) -> None:
+    for lang in (language, None):
+        signals = detect_signals(text, lang)
+        assert Stage.formal_notice in signals, normalise(text)
+        assert not signals & {Stage.court, Stage.judgment}, (normalise(text), signals)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("hij gaat de ontbinding van het huurcontract vragen", "nl"),
+        ("le proprio va demander la résiliation du bail", "fr"),
+        ("il va demander la résiliation du bail", "fr"),
+        ("the landlord says he will apply for an eviction order", "en"),
+    ],
+)
+def test_judgment_asked_for_is_formal_notice_not_judgment(text: str, language: str) -> None:
+    signals = detect_signals(text, language)
+    assert Stage.formal_notice in signals
+    assert Stage.judgment not in signals
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ik moet naar de rechtbank op 14 januari", "nl"),
+        ("we moeten voor de vrederechter verschijnen", "nl"),
+        ("ik heb een brief gekregen van het vredegerecht", "nl"),
+        ("ik word opgeroepen voor het vredegerecht", "nl"),
+        ("de vrederechter heeft ons opgeroepen", "nl"),
+        ("mijn zaak komt voor op 3 februari", "nl"),
+        ("de huisbaas is naar de vrederechter gestapt", "nl"),
+        ("ik zie het niet zitten om naar de rechtbank te gaan", "nl"),
+        ("on passe devant le juge mardi", "fr"),
+        ("je dois aller au tribunal le 5 mars", "fr"),
+        ("j'ai reçu une lettre du juge de paix", "fr"),
+        ("le propriétaire m'a assignée devant le juge de paix", "fr"),
+        ("le juge de paix m'a convoqué", "fr"),
+        ("I have a hearing next week", "en"),
+        ("my court date is on the 14th", "en"),
+        ("I have to go to court on Monday", "en"),
+        ("I got a letter from the court", "en"),
+        ("the court sent me a letter", "en"),
+        ("my landlord took me to court", "en"),
+        ("I've been sued by my landlord", "en"),
+    ],
+)
+def test_existing_case_is_court(text: str, language: str) -> None:
+    assert Stage.court in detect_signals(text, language), normalise(text)
+    assert Stage.court in detect_signals(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wat doet een vrederechter eigenlijk",
+        "c'est quoi un juge de paix",
+        "what does a justice of the peace do",
+    ],
+)
+def test_naming_the_court_is_not_a_case(text: str) -> None:
+    assert Stage.court not in detect_signals(text)
+
+
+def test_a_threat_does_not_hide_a_real_case() -> None:
+    text = "ik kreeg een dagvaarding, hij zei al lang dat hij naar de rechter zou stappen"
+    assert {Stage.court, Stage.formal_notice} <= detect_signals(text, "nl")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("kreeg vandaag een laatste aanmaning", "nl"),
+        ("er kwam een aangetekende van de huisbaas", "nl"),
+        ("ik heb een brief van zijn advocaat gekregen", "nl"),
+        ("j'ai reçu un recommandé de l'agence", "fr"),
+        ("une mise en demeure de payer", "fr"),
+        ("c'est le dernier rappel", "fr"),
+        ("I got a final reminder", "en"),
+        ("they sent a registered letter", "en"),
+        ("it came by registered mail", "en"),
+    ],
+)
+def test_more_formal_notices(text: str, language: str) -> None:
+    assert Stage.formal_notice in detect_signals(text, language), normalise(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("ik heb de huur van oktober en november niet betaald", "nl"),
+        ("september, oktober en november staan nog open", "nl"),
+        ("kheb 2 maanden geen huur betaald", "nl"),
+        ("ik ben hem drie maanden huur schuldig", "nl"),
+        ("je dois 3 mois au proprio", "fr"),
+        ("je dois deux mois à mon propriétaire", "fr"),
+        ("le loyer d'octobre et de novembre n'est pas payé", "fr"),
+        ("il me réclame quatre mois", "fr"),
+        ("I owe 2 months", "en"),
+        ("I owe my landlord three months", "en"),
+        ("I didn't pay October and November", "en"),
+        ("October and November are still unpaid", "en"),
+    ],
+)
+def test_month_lists_and_month_counts_are_arrears(text: str, language: str) -> None:
+    assert Stage.arrears in detect_signals(text, language), normalise(text)
+    assert Stage.arrears in detect_signals(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik heb de huur van oktober wel betaald",
+        "vanaf november kan ik de huur niet betalen",
+        "mijn contract loopt van oktober tot maart",
+        "je dois déménager dans deux mois",
+        "je dois donner trois mois de préavis",
+        "I owe you an answer",
+        "I will pay October rent tomorrow",
+    ],
+)
+def test_not_arrears(text: str) -> None:
+    assert Stage.arrears not in detect_signals(text)
 
 
 def test_language_narrows_stage_patterns() -> None:

@@ -25,7 +25,7 @@ def doomed_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) 
 def test_killed_parts_give_honest_replies_and_keep_messages(doomed_stack: RunningStack) -> None:
     with doomed_stack.client() as client:
         tenant = WebTenant(client)
-        assert "Huurhulp" in tenant.say("hallo")["replies"][0]["text"]
+        assert "Huurhulp" in " ".join(r["text"] for r in tenant.say("hallo")["replies"])
 
         # 1. The action server dies: a message that needs a custom action gets the honest reply.
         doomed_stack.stack.actions.kill()

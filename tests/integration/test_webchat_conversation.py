@@ -41,8 +41,15 @@ def test_hallo_gets_a_dutch_greeting_with_buttons(tenant: WebTenant) -> None:
     result = tenant.say("hallo")
     assert result["mode"] == "bot" and result["language"] == "nl"
     assert "Huurhulp" in _texts(result)
-    buttons = result["replies"][0]["buttons"]
-    assert {"title": "Ik wil met een mens praten", "payload": "/request_human"} in buttons
+    greeting = next(reply for reply in result["replies"] if "Huurhulp" in reply["text"])
+    assert {"title": "Ik wil met een mens praten", "payload": "/request_human"} in greeting["buttons"]
+
+
+def test_the_first_reply_of_a_session_is_the_privacy_notice(tenant: WebTenant) -> None:
+    first = tenant.say("ik heb een vraag over mijn huur")
+    assert "anoniem" in first["replies"][0]["text"]
+    second = tenant.say("hallo")
+    assert "anoniem" not in _texts(second)
 
 
 def test_pressing_and_typing_a_button(tenant: WebTenant) -> None:
@@ -114,9 +121,10 @@ def test_every_message_and_reply_is_stored(tenant: WebTenant) -> None:
     tenant.say("hallo")
     tenant.say("wat kan je")
     history = tenant.history()
-    assert [m["direction"] for m in history] == ["in", "out", "in", "out"]
+    # hallo -> privacy notice + greeting; wat kan je -> capabilities
+    assert [m["direction"] for m in history] == ["in", "out", "out", "in", "out"]
     assert history[0]["text"] == "hallo"
-    assert history[1]["buttons"]  # the buttons that were offered are kept with the reply
+    assert history[2]["buttons"]  # the buttons that were offered are kept with the reply
 
 
 def test_demo_page_is_served(client: httpx.Client) -> None:

@@ -149,28 +149,58 @@ def test_rejected_input_stores_nothing(client: TestClient, conversation: dict[st
         "مرحبا، عندي مشكلة مع الإيجار",
     ],
 )
-def test_rasa_down_gives_an_honest_reply_and_keeps_the_message(
+def test_rasa_down_gives_an_honest_reply_keeps_the_message_and_queues_it(
     client: TestClient, conversation: dict[str, str], settings: Settings, text: str
 ) -> None:
     response = _post(client, conversation, json.dumps({"text": text}))
     assert response.status_code == 200
     body = response.json()
-    assert body["mode"] == "bot"
-    assert len(body["replies"]) == 1
+    assert body["mode"] == "waiting"  # a person will answer instead
+    honest = body["replies"][0]["text"]
+    assert "technisch probleem" in honest or "technical problem" in honest or "problème technique" in honest
+    assert "112" in honest
     assert (
-        "technisch probleem" in body["replies"][0]["text"]
-        or "technical problem" in body["replies"][0]["text"]
+        "wachtrij" in body["replies"][1]["text"]
+        or "queue" in body["replies"][1]["text"]
+        or "file" in body["replies"][1]["text"]
     )
-    assert "112" in body["replies"][0]["text"]
 
     db = Database(settings.effective_database_url)
     try:
         messages = db.messages_after(conversation["conversation_id"])
+        case = db.open_case_for_conversation(conversation["conversation_id"])
     finally:
         db.dispose()
-    assert [(m.direction, m.status) for m in messages] == [("in", "failed"), ("out", "sent")]
+    assert [(m.direction, m.status) for m in messages][:2] == [("in", "failed"), ("out", "sent")]
     assert messages[0].text == text.replace("\x00", "")
     assert messages[1].author == "system"
+    assert case is not None and case.status == "waiting" and case.reason == "bot_unavailable"
+
+
+def test_while_waiting_messages_are_kept_for_the_caseworker_and_the_tenant_can_cancel(
+    client: TestClient, conversation: dict[str, str], settings: Settings
+) -> None:
+    first = _post(client, conversation, json.dumps({"text": "hallo"})).json()
+    assert first["mode"] == "waiting"
+    cancel = first["replies"][1]["buttons"][0]
+    later = _post(client, conversation, json.dumps({"text": "ik heb nog een vraag"})).json()
+    assert later["mode"] == "waiting" and "nummer 1" in later["replies"][0]["text"]
+    crisis = _post(client, conversation, json.dumps({"text": "ik wil niet meer leven"})).json()
+    assert "1813" in " ".join(r["text"] for r in crisis["replies"])
+    db = Database(settings.effective_database_url)
+    try:
+        case = db.open_case_for_conversation(conversation["conversation_id"])
+        assert case is not None and case.priority == "S"  # escalated while waiting
+        statuses = [
+            m.status for m in db.messages_after(conversation["conversation_id"]) if m.direction == "in"
+        ]
+        assert statuses == ["failed", "queued", "queued"]
+    finally:
+        db.dispose()
+    stopped = _post(
+        client, conversation, json.dumps({"text": cancel["title"], "payload": cancel["payload"]})
+    ).json()
+    assert stopped["mode"] == "bot"
 
 
 def test_history_lists_messages_after_an_id(client: TestClient, conversation: dict[str, str]) -> None:
