@@ -154,6 +154,25 @@ def named_rent_months(text: str) -> int | None:
     return len(names) if len(names) >= 2 else None
 
 
+_RENT = re.compile(
+    r"(?:huur(?:prijs)?|loyer|rent)\b[^.\d]{0,25}?(?P<n>\d[\d.]*(?:,\d+)?)\s*(?:euros?|eur|€)?"
+    r"(?:\s*(?:per|par|a|an|/)\s*(?:maand|mois|month))?"
+)
+
+
+def rent_in_text(text: str) -> float | None:
+    """The monthly rent a message states ("mijn huur is 750", "loyer de 650 €", "rent is 900")."""
+    match = _RENT.search(fold(text))
+    if not match:
+        return None
+    value = _number(match.group("n"))
+    if value is None or not 100 <= value <= 5000:
+        return None  # a monthly rent in Flanders lies well within this range
+    if 1900 <= value <= 2100 and not re.search(r"(?:euros?|eur|€)", match.group(0)):
+        return None  # "de huur stijgt in 2027": a year, not an amount
+    return value
+
+
 def euros_in_text(text: str) -> float | None:
     """The largest euro amount in ``text`` ("1.500 euro", "€ 900")."""
     best: float | None = None

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from actions.answers import euros_in_text, months_in_text, named_rent_months
+from actions.answers import euros_in_text, months_in_text, named_rent_months, rent_in_text
 from actions.dates import DateKind, ParsedDate, parse_dates
 from actions.triage import Stage, TriageInput, TriageResult, detect_crisis, detect_signals, triage
 
@@ -31,6 +31,20 @@ INTENT_STAGES: Mapping[str, Stage] = {
 
 #: Below this confidence the intent alone does not set a stage (the lexicon still can).
 MIN_INTENT_CONFIDENCE = 0.5
+#: From this confidence on, the model's stage is trusted over the stage lexicon: the
+#: lexicon is the safety net for what the model is unsure about, and it over-reads
+#: mentions ("... or he goes to court" is a demand letter, not a court case). The
+#: crisis lexicon always counts.
+TRUSTED_INTENT_CONFIDENCE = 0.9
+
+#: A date only counts as a hearing/eviction/service date when the stage it belongs to
+#: is signalled: the words around a date are a weaker clue than the stage itself
+#: ("pay before 18 December or he goes to court" is a deadline, not a hearing).
+_DATE_NEEDS_STAGE: Mapping[str, frozenset[Stage]] = {
+    "hearing_date": frozenset({Stage.court}),
+    "eviction_date": frozenset({Stage.eviction_scheduled, Stage.judgment, Stage.locked_out}),
+    "judgment_served_date": frozenset({Stage.judgment, Stage.eviction_scheduled}),
+}
 
 #: Stages whose messages may state the debt ("3 maanden achterstand").
 _DEBT_STAGES = frozenset({Stage.arrears, Stage.formal_notice, Stage.court, Stage.judgment})
@@ -108,6 +122,8 @@ def _date_slots(dates: list[ParsedDate], stages: set[Stage], today: dt.date) -> 
                 if stage in _STAGE_DATE_SLOT:
                     slot = _STAGE_DATE_SLOT[stage]
                     break
+        if slot and not (_DATE_NEEDS_STAGE[slot] & stages):
+            continue
         if slot and slot not in slots:
             if slot != "judgment_served_date" and parsed.date < today and parsed.resolved_as != "explicit":
                 continue  # a weekday read as last week's is not the coming hearing
@@ -130,9 +146,12 @@ def assess(
     """
     known = known or {}
     crisis = detect_crisis(text) or intent == "crisis"
-    signals: set[Stage] = set(detect_signals(text, language))
-    if intent is not None and intent in INTENT_STAGES and (confidence >= MIN_INTENT_CONFIDENCE or crisis):
-        signals.add(INTENT_STAGES[intent])
+    model_stage = INTENT_STAGES.get(intent or "")
+    signals: set[Stage] = set()
+    if model_stage is None or confidence < TRUSTED_INTENT_CONFIDENCE:
+        signals |= detect_signals(text, language)
+    if model_stage is not None and (confidence >= MIN_INTENT_CONFIDENCE or crisis):
+        signals.add(model_stage)
     if crisis:
         signals.add(Stage.crisis)
     previous = known.get("stage")
@@ -148,12 +167,15 @@ def assess(
         for slot in ("hearing_date", "eviction_date", "judgment_served_date")
     }
     arrears_months = _as_float(known.get("arrears_months"))
+    monthly_rent = _as_float(known.get("monthly_rent"))
     arrears_euros = _as_float(known.get("arrears_euros"))
     if signals & _DEBT_STAGES:
         # "2 maanden achterstand" in the first message is as good as the intake answer.
         if arrears_months is None:
             arrears_months = months_in_text(text) or named_rent_months(text)
         arrears_euros = arrears_euros if arrears_euros is not None else euros_in_text(text)
+        if monthly_rent is None:
+            monthly_rent = rent_in_text(text)
 
     result = triage(
         TriageInput(
@@ -164,7 +186,7 @@ def assess(
             judgment_served_date=_as_date(merged["judgment_served_date"]),
             arrears_months=arrears_months,
             arrears_euros=arrears_euros,
-            monthly_rent=_as_float(known.get("monthly_rent")),
+            monthly_rent=monthly_rent,
             children=_as_flag(known.get("children")),
             health=_as_flag(known.get("health_problems")),
             income_loss=_as_flag(known.get("income_loss")),

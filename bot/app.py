@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rasa = rasa
     app.state.hub = Hub()
     app.state.handoff = HandoffService(db, rasa, app.state.hub, OfficeHours.parse(settings.office_hours))
+    app.state.login_limiter = console.LoginLimiter(settings.login_attempts_per_minute)
     app.state.router = Router(db, rasa, settings.effective_action_url, app.state.handoff)
     install_error_handlers(app)
     app.include_router(webchat.router)

@@ -47,19 +47,6 @@ class RasaClient:
             raise RasaUnavailable("unexpected reply shape")
         return parse_replies(items)
 
-    async def set_slot(self, sender: str, name: str, value: object) -> None:
-        """Set a slot through the HTTP API (used for the conversation's language)."""
-        try:
-            response = await self._http.post(
-                f"/conversations/{sender}/tracker/events",
-                params={"token": self._token, "include_events": "NONE"},
-                json={"event": "slot", "name": name, "value": value},
-            )
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(type(error).__name__) from error
-        if response.status_code >= 400:
-            raise RasaUnavailable(f"HTTP {response.status_code}")
-
     async def trigger_intent(self, sender: str, intent: str) -> BotTurn:
         """Make the bot act as if the user sent ``intent`` (HTTP API); returns its replies."""
         try:

@@ -24,7 +24,7 @@ from bot.language import choose_language
 from bot.messages import Button, Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.states import ConversationState, Event, bot_answers
-from bot.storage.repository import Database
+from bot.storage.repository import ConversationRecord, Database
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +100,19 @@ class Router:
         language = choose_language(conversation.language, inbound.text, inbound.language_hint)
         if language != conversation.language:
             await to_thread.run_sync(db.set_language, conversation.id, language)
+        notice: list[Outbound] = []
+        if await to_thread.run_sync(db.count_messages, conversation.id, "out") == 0:
+            # Before anything else, once: what we keep and who reads it (also when Rasa is down).
+            notice = [Outbound(text=texts.text("privacy_notice", language), author="system")]
+            await to_thread.run_sync(db.store_outbound, conversation.id, notice)
+        result = await self._route(inbound, message_id, conversation, language)
+        result.replies[:0] = notice
+        return result
+
+    async def _route(
+        self, inbound: Inbound, message_id: int, conversation: ConversationRecord, language: str
+    ) -> RouteResult:
+        db = self.db
         state = conversation.state
         if state is ConversationState.CLOSED:
             state = await to_thread.run_sync(db.apply_event, conversation.id, Event.TENANT_RETURNED)
@@ -114,9 +127,6 @@ class Router:
         rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered, crisis)
         metadata = {"language": language, "channel": inbound.channel}
         try:
-            if language != conversation.language:
-                # Responses pick their language from this slot.
-                await self.rasa.set_slot(conversation.id, "language", language)
             turn = await self.rasa.send(conversation.id, rasa_text, metadata)
         except RasaUnavailable as error:
             log.warning("rasa unavailable for conversation %s: %s", conversation.id, error)

@@ -11,6 +11,20 @@ import datetime as dt
 from bot.language import SUPPORTED_LANGUAGES
 
 TEXTS: dict[str, dict[str, str]] = {
+    "privacy_notice": {
+        "nl": (
+            "Je mag anoniem blijven. Wat je hier schrijft, bewaren we om je te helpen; "
+            "alleen de hulpverleners van onze dienst kunnen het lezen."
+        ),
+        "fr": (
+            "Vous pouvez rester anonyme. Ce que vous écrivez ici est conservé pour vous aider ; "
+            "seuls les travailleurs sociaux de notre service peuvent le lire."
+        ),
+        "en": (
+            "You can stay anonymous. What you write here is kept to help you; "
+            "only the caseworkers of our service can read it."
+        ),
+    },
     "waiting": {
         "nl": (
             "Een hulpverlener neemt je gesprek zo snel mogelijk over en antwoordt hier. "

@@ -90,6 +90,7 @@ class WebTenant:
         assert created.status_code == 201, created.text
         body = created.json()
         self.conversation_id: str = body["conversation_id"]
+        self.token: str = body["token"]
         self.headers = {"Authorization": f"Bearer {body['token']}"}
 
     def say(self, text: str, payload: str | None = None) -> dict:  # type: ignore[type-arg]

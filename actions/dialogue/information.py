@@ -87,6 +87,9 @@ class ActionReferral(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         place = tracker.get_slot("postcode") or tracker.get_slot("municipality")
+        latest = tracker.latest_message
+        if (latest.get("intent") or {}).get("name") == "inform_place":
+            place = latest.get("text")  # "Tongeren" on its own: the help there
         if isinstance(place, str) and place not in ("unknown", "skipped"):
             utter_referrals(dispatcher, place, language_of(tracker))
         else:

@@ -88,9 +88,22 @@ def _caseworker_json(caseworker: CaseworkerRecord) -> dict[str, str]:
     return {"username": caseworker.username, "display_name": caseworker.display_name}
 
 
-@lru_cache(maxsize=1)
-def _limiter() -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(MemoryStorage())
+class LoginLimiter:
+    """Failed logins per username and address, in memory (one per gateway app)."""
+
+    def __init__(self, per_minute: int) -> None:
+        # limits 2.x holds only a weak reference to its storage: keep the strong one here.
+        self.storage = MemoryStorage()
+        self.strategy = MovingWindowRateLimiter(self.storage)
+        self.limit = parse_limit(f"{per_minute}/minute")
+
+    def allowed(self, key: str) -> bool:
+        """Whether another attempt is allowed for ``key`` now."""
+        return bool(self.strategy.test(self.limit, "login", key))
+
+    def failed(self, key: str) -> None:
+        """Count a failed attempt."""
+        self.strategy.hit(self.limit, "login", key)
 
 
 # Pages ---------------------------------------------------------------------------------
@@ -148,9 +161,9 @@ async def login(request: Request) -> JSONResponse:
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise ApiError(422, "credentials_required", "Send a username and a password.")
     client = request.client.host if request.client else "?"
-    limit = parse_limit(f"{settings.login_attempts_per_minute}/minute")
+    limiter: LoginLimiter = request.app.state.login_limiter
     key = f"{username.casefold()}|{client}"
-    if not _limiter().test(limit, "login", key):
+    if not limiter.allowed(key):
         raise ApiError(429, "too_many_attempts", "Too many failed attempts. Wait a minute and try again.")
     db = _db(request)
     caseworker = await to_thread.run_sync(db.caseworker_by_username, username)
@@ -158,7 +171,7 @@ async def login(request: Request) -> JSONResponse:
     # verify_password runs argon2 even without a user, so timing does not reveal usernames.
     valid = await to_thread.run_sync(verify_password, stored_hash, password)
     if not valid or caseworker is None or not caseworker.active:
-        _limiter().hit(limit, "login", key)
+        limiter.failed(key)
         await to_thread.run_sync(db.audit, caseworker.id if caseworker else None, "login_failed", None, None)
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     token, csrf_token = await to_thread.run_sync(

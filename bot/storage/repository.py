@@ -541,6 +541,17 @@ class Database:
             session.flush()
             return int(row.id)
 
+    def count_messages(self, conversation_id: str, direction: str) -> int:
+        """How many messages of a direction (``in``/``out``) a conversation has."""
+        with self._read() as session:
+            return int(
+                session.execute(
+                    select(func.count(Message.id)).where(
+                        Message.conversation_id == conversation_id, Message.direction == direction
+                    )
+                ).scalar_one()
+            )
+
     def mark_inbound(self, message_id: int, status: str) -> None:
         """Record what became of an inbound message (handled, failed, queued)."""
         with self.session() as session:

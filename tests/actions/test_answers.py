@@ -11,6 +11,7 @@ from actions.answers import (
     read_arrears,
     read_help_involved,
     read_yes_no,
+    rent_in_text,
 )
 
 
@@ -110,3 +111,19 @@ def test_help_involved(text: str, expected: str) -> None:
 )
 def test_named_rent_months(text: str, count: int | None) -> None:
     assert named_rent_months(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "rent"),
+    [
+        ("1500 euro achterstand en mijn huur is 750 per maand", 750.0),
+        ("je dois 1950 euros au proprio, mon loyer est de 650", 650.0),
+        ("I owe 1800 euros, rent is 900 a month", 900.0),
+        ("de huur stijgt in 2027", None),
+        ("de huur van 2000 euro", 2000.0),
+        ("mijn huur is te hoog", None),
+        ("rent is 12", None),
+    ],
+)
+def test_rent_in_a_sentence(text: str, rent: float | None) -> None:
+    assert rent_in_text(text) == rent

@@ -27,19 +27,28 @@ def test_killed_parts_give_honest_replies_and_keep_messages(doomed_stack: Runnin
         tenant = WebTenant(client)
         assert "Huurhulp" in " ".join(r["text"] for r in tenant.say("hallo")["replies"])
 
-        # 1. The action server dies: a message that needs a custom action gets the honest reply.
+        # 1. The action server dies: a message that needs a custom action gets the honest
+        #    reply, and the conversation goes to the human queue.
         doomed_stack.stack.actions.kill()
         result = tenant.say("ik wil met een mens praten")
-        assert [r["text"] for r in result["replies"]] != []
+        assert result["mode"] == "waiting"
         assert "technisch probleem" in result["replies"][0]["text"]
+        assert "wachtrij" in result["replies"][1]["text"]
         health = client.get("/healthz")
         assert health.status_code == 503 and health.json()["down"] == ["actions"]
 
-        # 2. Rasa dies too: every message gets the honest reply, and stays stored.
+        # 2. Rasa dies too: the tenant keeps writing; it is kept for the caseworker.
         doomed_stack.stack.rasa.kill()
         result = tenant.say("hallo, is er nog iemand?")
-        assert result["mode"] == "bot"
-        assert "technisch probleem" in result["replies"][0]["text"]
+        assert result["mode"] == "waiting"
+        assert "bewaard" in result["replies"][0]["text"]
+
+        # 3. A new tenant while Rasa is down: honest reply, stored, queued.
+        other = WebTenant(client)
+        result = other.say("hallo")
+        assert result["mode"] == "waiting"
+        assert "anoniem" in result["replies"][0]["text"]  # the privacy notice comes first, even now
+        assert "technisch probleem" in result["replies"][1]["text"]
         health = client.get("/healthz")
         assert health.status_code == 503
         assert set(health.json()["down"]) == {"actions", "rasa"}
@@ -59,4 +68,4 @@ def test_killed_parts_give_honest_replies_and_keep_messages(doomed_stack: Runnin
         statuses = [m.status for m in db.messages_after(tenant.conversation_id) if m.direction == "in"]
     finally:
         db.dispose()
-    assert statuses == ["handled", "failed", "failed"]
+    assert statuses == ["handled", "failed", "queued"]
