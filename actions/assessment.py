@@ -88,7 +88,8 @@ class Assessment:
         }
 
 
-def _as_date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
+    """A slot value (ISO string or date) as a date; ``None`` for anything else."""
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -181,9 +182,9 @@ def assess(
         TriageInput(
             today=today,
             signals=signals,
-            hearing_date=_as_date(merged["hearing_date"]),
-            eviction_date=_as_date(merged["eviction_date"]),
-            judgment_served_date=_as_date(merged["judgment_served_date"]),
+            hearing_date=as_date(merged["hearing_date"]),
+            eviction_date=as_date(merged["eviction_date"]),
+            judgment_served_date=as_date(merged["judgment_served_date"]),
             arrears_months=arrears_months,
             arrears_euros=arrears_euros,
             monthly_rent=monthly_rent,

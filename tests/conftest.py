@@ -9,12 +9,17 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine.url import make_url
+
+from bot.app import create_app
+from bot.settings import Settings
 
 pytest_plugins = ["tests.stack_fixtures"]
 
@@ -73,3 +78,36 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'huurhulp.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+def offline_settings(var_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    """Gateway settings with nothing listening on Rasa's and the action server's ports.
+
+    That is the real "Rasa is down" situation; tests that need the bot use the stack.
+    """
+    values: dict[str, Any] = {
+        "var_dir": var_dir,
+        "database_url": database_url,
+        "rasa_token": "test-token",
+        "rasa_port": free_port(),
+        "action_port": free_port(),
+        "rasa_timeout": 2.0,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def offline_client_factory() -> Iterator[Callable[[Settings], TestClient]]:
+    """Start the real gateway app (lifespan included) for given settings; closed afterwards."""
+    clients: list[TestClient] = []
+
+    def start(settings: Settings) -> TestClient:
+        client = TestClient(create_app(settings), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.assessment import Assessment, assess
+from actions.assessment import Assessment, as_date, assess
 from actions.dialogue.common import (
     format_date,
     handoff_payload,
@@ -38,7 +37,7 @@ def utter_deadlines(
 ) -> None:
     """The deadline calculator: days to the hearing or eviction, earliest eviction after service."""
     result = assessment.result
-    hearing = _date(slots.get("hearing_date"))
+    hearing = as_date(slots.get("hearing_date"))
     if hearing and result.days_to_hearing is not None:
         if result.days_to_hearing >= 0:
             dispatcher.utter_message(
@@ -48,29 +47,20 @@ def utter_deadlines(
             )
         else:
             dispatcher.utter_message(response="utter_date_in_past", date=format_date(hearing, language))
-    eviction = _date(slots.get("eviction_date"))
+    eviction = as_date(slots.get("eviction_date"))
     if eviction and result.days_to_eviction is not None and result.days_to_eviction >= 0:
         dispatcher.utter_message(
             response="utter_deadline_eviction",
             date=format_date(eviction, language),
             days=result.days_to_eviction,
         )
-    served = _date(slots.get("judgment_served_date"))
+    served = as_date(slots.get("judgment_served_date"))
     if served and result.earliest_eviction_date:
         dispatcher.utter_message(
             response="utter_deadline_judgment",
             served=format_date(served, language),
             earliest=format_date(result.earliest_eviction_date, language),
         )
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def escalation_events(

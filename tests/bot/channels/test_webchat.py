@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,28 +18,19 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.settings import Settings
 from bot.storage.repository import Database
-from tests.conftest import free_port
+from tests.conftest import offline_settings
 
 MAX_CHARS = 500
 
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(
-        var_dir=tmp_path,
-        database_url=database_url,
-        rasa_token="test-token",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        max_message_chars=MAX_CHARS,
-        rasa_timeout=2.0,
-    )
+    return offline_settings(tmp_path, database_url, max_message_chars=MAX_CHARS)
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
-        yield test_client
+def client(settings: Settings, offline_client_factory: Callable[[Settings], TestClient]) -> TestClient:
+    return offline_client_factory(settings)
 
 
 @pytest.fixture

@@ -7,39 +7,26 @@ router opens them, through the handoff service's repository call.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
 from bot.auth import hash_password
 from bot.settings import Settings
 from bot.storage.repository import Database
-from tests.conftest import free_port
+from tests.conftest import offline_settings
 
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(
-        var_dir=tmp_path,
-        database_url=database_url,
-        rasa_token="test-token",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        rasa_timeout=2.0,
-        login_attempts_per_minute=3,
-    )
-
-
-@pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=True) as test_client:
-        yield test_client
+def client(
+    tmp_path: Path, database_url: str, offline_client_factory: Callable[[Settings], TestClient]
+) -> TestClient:
+    return offline_client_factory(offline_settings(tmp_path, database_url, login_attempts_per_minute=3))
 
 
 @pytest.fixture
