@@ -969,6 +969,247 @@ def test_enough_negative_phrasings_per_language() -> None:
     assert min(len(texts) for texts in NOT_CRISIS_BY_LANGUAGE.values()) >= 10
 
 
+# ------------------------------- crisis: at the place, with the means, farewells, doors
+# A person AT the place or WITH the means, present tense and without the word suicide;
+# a farewell or finality statement tied to the eviction or to despair (alone it is often
+# benign: "I'm done" after a form, "adieu" as a Belgian sign-off); a door or window broken
+# in right now, or "help" with the threat present.
+
+CRISIS_AT_THE_PLACE_OR_WITH_THE_MEANS = {
+    "nl": [
+        "ik sta op de brug",
+        "kzit op het dak van de flat",
+        "ik sta op de rand van het dak",
+        "ik zit op de reling van het balkon",
+        "ik sta hier aan het spoor",
+        "we staan met de kinderen bij het kanaal",
+        "zit op de brug",
+        "ik ben over de reling geklommen",
+        "de pillen liggen klaar",
+        "het touw hangt al aan de balk",
+        "ik heb al mijn medicatie klaargelegd",
+        "het mes ligt naast mij",
+        "ik heb 40 slaappillen opgespaard",
+    ],
+    "fr": [
+        "je suis sur le pont",
+        "chui sur le toit",
+        "je suis au bord du toit",
+        "je suis assise sur le rebord du balcon",
+        "je suis sur la voie ferrée",
+        "je suis au bord de l'eau",
+        "j'ai enjambé la rambarde",
+        "j'ai préparé les médicaments",
+        "les cachets sont prêts",
+        "la corde est accrochée",
+        "j'ai une corde prête",
+        "j'ai mis de côté des somnifères",
+    ],
+    "en": [
+        "I'm standing on the roof",
+        "im on the bridge",
+        "standing on the bridge now",
+        "I'm sitting on the edge of the roof",
+        "I'm at the railway tracks",
+        "I'm down by the canal",
+        "I've climbed over the railing",
+        "I have a rope ready",
+        "the knife is ready",
+        "I've got all my pills lined up",
+        "I've been saving up my pills",
+        "the gun is loaded",
+    ],
+}
+
+CRISIS_FAREWELL_IN_DESPAIR = {
+    "nl": [
+        "als ze ons buitenzetten is het gedaan met mij",
+        "het is gedaan met mij, de deurwaarder komt morgen",
+        "de deurwaarder komt morgen, ik geef het op",
+        "ik kan niet meer. vaarwel",
+        "zeg tegen mijn kinderen dat ik van ze hou",
+        "laat mijn kinderen weten dat ik ze graag zie",
+        "dit is mijn afscheid",
+        "vaarwel iedereen",
+        "ik ben er klaar mee, we worden uitgezet",
+    ],
+    "fr": [
+        "c'est fini pour moi, l'huissier vient demain",
+        "si on est expulsés c'est fini pour moi",
+        "je n'en peux plus, adieu",
+        "dis à mes enfants que je les aime",
+        "je vous dis adieu",
+        "adieu tout le monde",
+        "c'est mon dernier message",
+        "l'huissier vient demain, j'abandonne",
+        "prenez soin de mes enfants quand je ne serai plus là",
+    ],
+    "en": [
+        "if they evict us... I'm done.",
+        "they are evicting us friday. i'm done",
+        "it's over for me, the bailiff comes tomorrow",
+        "this is goodbye",
+        "tell my kids I love them",
+        "I can't take it anymore. goodbye",
+        "goodbye everyone",
+        "please take care of my kids when I'm gone",
+        "when they kick us out, that's it for me",
+    ],
+}
+
+CRISIS_DOOR_BROKEN_IN_OR_HELP_WITH_A_THREAT = {
+    "nl": [
+        "ze slaan de deur in",
+        "ze trappen mijn deur in",
+        "er slaat iemand de ruiten in",
+        "hij is de deur aan het intrappen",
+        "hij schopt tegen de deur",
+        "ze breken de deur open",
+        "hij is met geweld binnengekomen",
+        "help, mijn ex staat aan de deur",
+        "help hij bonkt op de deur",
+        "ik heb hulp nodig, hij staat voor de deur en gaat niet weg",
+    ],
+    "fr": [
+        "ils défoncent la porte",
+        "ils sont en train de défoncer la porte",
+        "il donne des coups de pied dans la porte",
+        "il casse les fenêtres",
+        "ils cassent les vitres",
+        "il est entré en force",
+        "au secours il est devant la porte",
+        "aidez-moi, mon ex tape à la porte",
+        "aidez-moi il est là et il crie",
+    ],
+    "en": [
+        "someone is trying to break down my door",
+        "he's breaking down the door",
+        "they are smashing the windows",
+        "he's kicking my door in",
+        "my ex just smashed the window",
+        "he burst into my flat",
+        "please help, he is at my door",
+        "help he is banging on the door",
+        "he won't leave, please help",
+    ],
+}
+
+NEW_CRISIS_CATEGORIES = {
+    "suicide": [CRISIS_AT_THE_PLACE_OR_WITH_THE_MEANS, CRISIS_FAREWELL_IN_DESPAIR],
+    "danger": [CRISIS_DOOR_BROKEN_IN_OR_HELP_WITH_A_THREAT],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        (text, category)
+        for category, groups in NEW_CRISIS_CATEGORIES.items()
+        for group in groups
+        for texts in group.values()
+        for text in texts
+    ],
+)
+def test_crisis_at_the_place_means_farewell_door(text: str, category: str) -> None:
+    assert category in crisis_categories(text), normalise(text)
+    for language in (None, "nl", "fr", "en"):
+        assert Stage.crisis in detect_signals(text, language)
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        CRISIS_AT_THE_PLACE_OR_WITH_THE_MEANS,
+        CRISIS_FAREWELL_IN_DESPAIR,
+        CRISIS_DOOR_BROKEN_IN_OR_HELP_WITH_A_THREAT,
+    ],
+)
+def test_enough_new_crisis_phrasings_per_language(group: dict[str, list[str]]) -> None:
+    assert set(group) == {"nl", "fr", "en"}
+    assert min(len(texts) for texts in group.values()) >= 8
+
+
+# Decided: "I'm done paying this rent" is a refusal to pay (arrears, a dispute), not a
+# farewell: "done" followed by an activity ("done paying", "done with the paperwork") is
+# never read as finality, even next to the eviction. A finality statement without the
+# eviction or despair next to it ("c'est fini, j'ai trouvé un autre appartement") is not a
+# crisis either; "I'm done" + "they evict us" is.
+NOT_CRISIS_PLACE_MEANS_FAREWELL_DOOR = {
+    "nl": [
+        "de brug naar de rechtbank",
+        "bemiddeling is de brug naar de rechtbank",
+        "we zitten op het balkon te eten",
+        "ik zit op het goede spoor",
+        "ik woon naast het kanaal",
+        "het dak lekt al maanden",
+        "mijn medicatie staat klaar bij de apotheek",
+        "ik heb de brieven klaargelegd voor de afspraak",
+        "het is gedaan, ik heb de huur betaald",
+        "ik ben klaar met het formulier",
+        "adieu en bedankt",
+        "de ruit is al een maand kapot",
+        "help, wat moet ik doen met deze brief",
+        "help, de deurwaarder komt morgen",
+        "help, hoe zit het met de waarborg? hij is hier niet duidelijk over",
+        "er viel een aangetekende brief binnen",
+    ],
+    "fr": [
+        "je suis sur le point de perdre mon logement",
+        "je suis sur le point de déménager",
+        "je suis sur le balcon",
+        "j'habite au bord du canal",
+        "mes médicaments sont prêts à la pharmacie",
+        "j'ai préparé les documents pour le juge",
+        "c'est fini, j'ai trouvé un autre appartement",
+        "merci beaucoup, adieu",
+        "la porte est cassée depuis un mois",
+        "aidez-moi à comprendre cette lettre",
+        "il y a un bris de vitre",
+        "aidez-moi, elle est la propriétaire et ne répond pas",
+    ],
+    "en": [
+        "I applied for a bridge loan",
+        "the bridge loan is ready",
+        "I'm done with the paperwork",
+        "I'm done with the paperwork, the eviction is tomorrow",
+        "I'm done paying this rent",
+        "we are done with the landlord",
+        "we are done with the landlord, he wants to evict us",
+        "I'm done, I sent you the form",
+        "I'm at the end of my rope with this landlord",
+        "I need rope to tie the mattress for the move",
+        "I'm learning the ropes",
+        "my prescription is ready at the pharmacy",
+        "the window is broken and the landlord won't fix it",
+        "the landlord keeps knocking on my door",
+        "please help me understand this letter",
+        "help, the bailiff is coming tomorrow",
+        "I have to break the lease",
+        "thanks, goodbye",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text", [t for texts in NOT_CRISIS_PLACE_MEANS_FAREWELL_DOOR.values() for t in texts]
+)
+def test_not_crisis_place_means_farewell_door(text: str) -> None:
+    assert not detect_crisis(text), (normalise(text), crisis_categories(text))
+
+
+@pytest.mark.parametrize(
+    ("with_context", "without_context"),
+    [
+        ("if they evict us I'm done", "I'm done with the paperwork"),
+        ("c'est fini pour moi, on sera à la rue", "c'est fini, j'ai payé le loyer"),
+        ("als we eruit moeten is het gedaan met mij", "het is gedaan, ik heb betaald"),
+    ],
+)
+def test_finality_counts_next_to_the_eviction(with_context: str, without_context: str) -> None:
+    assert detect_crisis(with_context), normalise(with_context)
+    assert not detect_crisis(without_context), normalise(without_context)
+
+
 # ---------------------------------------------------------------- stage lexicon
 
 
@@ -1252,6 +1493,148 @@ def test_lexicon_signals_feed_triage() -> None:
     signals = detect_signals("kreeg een dagvaarding, zitting op 2/12, ik heb 3 maanden achterstand", "nl")
     result = triage(TriageInput(today=TODAY, signals=signals, hearing_date=days(7), arrears_months=3))
     assert (result.stage, result.priority) == (Stage.court, Priority.P1)
+
+
+# ------------------------------ stages: before the judge is a hearing, bailiff threats
+# "Appear before the judge" is a hearing (court); "last warning before court" and "or they
+# go to court" are demands (formal_notice). A bailiff promised for when the tenant does
+# not pay is a demand too; a bailiff coming on a date is eviction_scheduled.
+
+COURT_HEARINGS_BEFORE_THE_JUDGE: list[tuple[str, str]] = [
+    ("I have to appear before the judge", "en"),
+    ("I must appear before the court on the 12th", "en"),
+    ("I'm appearing before the justice of the peace next week", "en"),
+    ("I have to go before the justice of the peace this friday", "en"),
+    ("we stand before the judge on Monday", "en"),
+    ("I was summoned to appear before the magistrate", "en"),
+    ("I'll be before the judge tomorrow", "en"),
+    ("next week I go before the judge", "en"),
+    ("je dois comparaître devant le juge", "fr"),
+    ("je dois comparaître devant le juge de paix vendredi", "fr"),
+    ("je passe devant le juge de paix jeudi", "fr"),
+    ("je dois me présenter devant le tribunal", "fr"),
+    ("nous devons aller devant la justice de paix", "fr"),
+    ("l'affaire passe devant le juge le 12", "fr"),
+    ("je comparais devant le juge de paix lundi", "fr"),
+    ("je vais devant le juge le 3 mars", "fr"),
+    ("ik moet verschijnen voor de rechter", "nl"),
+    ("ik moet vrijdag voor de vrederechter verschijnen", "nl"),
+    ("ik sta volgende week voor de rechter", "nl"),
+    ("we moeten voorkomen bij de vrederechter", "nl"),
+    ("ik moet voor de vrederechter komen op 3 december", "nl"),
+    ("mijn zaak wordt behandeld door de vrederechter op 3 december", "nl"),
+    ("ik moet me aanmelden bij het vredegerecht op maandag", "nl"),
+    ("we moeten vrijdag naar het vredegerecht", "nl"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), COURT_HEARINGS_BEFORE_THE_JUDGE)
+def test_appearing_before_the_judge_is_court_not_formal_notice(text: str, language: str) -> None:
+    for lang in (language, None):
+        signals = detect_signals(text, lang)
+        assert Stage.court in signals, normalise(text)
+        assert Stage.formal_notice not in signals, (normalise(text), signals)
+
+
+MORE_COURT_THREATS: list[tuple[str, str]] = [
+    ("demanding 2 months rent or they go to court", "en"),
+    ("pay up or they will take me to court", "en"),
+    ("otherwise court", "en"),
+    ("or else legal action", "en"),
+    ("pay within 8 days, failing which proceedings will start", "en"),
+    ("he says if I don't pay he'll go to the judge", "en"),
+    ("pay the arrears or he goes to the judge", "en"),
+    ("he gave me until friday or else he takes me to court", "en"),
+    ("sinon il va au tribunal", "fr"),
+    ("sous peine de poursuites", "fr"),
+    ("sinon c'est le tribunal", "fr"),
+    ("faute de quoi il saisira le juge de paix", "fr"),
+    ("il menace d'aller devant le juge", "fr"),
+    ("à défaut, une procédure sera entamée", "fr"),
+    ("il exige deux mois de loyer ou il va au tribunal", "fr"),
+    ("en cas de non-paiement, il ira au tribunal", "fr"),
+    ("anders stapt hij naar de rechter", "nl"),
+    ("op straffe van gerechtelijke stappen", "nl"),
+    ("of hij gaat naar de rechter", "nl"),
+    ("zoniet start hij een procedure", "nl"),
+    ("betalen of het wordt de rechtbank", "nl"),
+    ("anders trekt hij naar het vredegerecht", "nl"),
+    ("bij niet-betaling volgt een dagvaarding", "nl"),
+    ("hij eist twee maanden huur of hij stapt naar de vrederechter", "nl"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), MORE_COURT_THREATS)
+def test_more_court_threats_are_formal_notice(text: str, language: str) -> None:
+    for lang in (language, None):
+        signals = detect_signals(text, lang)
+        assert Stage.formal_notice in signals, normalise(text)
+        assert not signals & {Stage.court, Stage.judgment}, (normalise(text), signals)
+
+
+BAILIFF_THREATS: list[tuple[str, str]] = [
+    ("de deurwaarder komt als ik niet betaal", "nl"),
+    ("als ik niet betaal komt de deurwaarder", "nl"),
+    ("anders komt de deurwaarder", "nl"),
+    ("hij stuurt de deurwaarder als ik niet betaal", "nl"),
+    ("de deurwaarder zal komen als we niet betalen voor vrijdag", "nl"),
+    ("zoniet komt de deurwaarder langs", "nl"),
+    ("de deurwaarder komt tenzij ik betaal", "nl"),
+    ("bij niet-betaling komt de deurwaarder", "nl"),
+    ("ze komen ons buitenzetten als we niet betalen", "nl"),
+    ("l'huissier viendra si je ne paie pas", "fr"),
+    ("si je ne paie pas l'huissier viendra", "fr"),
+    ("sinon l'huissier passera", "fr"),
+    ("faute de paiement l'huissier passera", "fr"),
+    ("il va envoyer l'huissier si je ne paie pas", "fr"),
+    ("l'huissier va venir à moins que je paie", "fr"),
+    ("à défaut de paiement, l'huissier viendra", "fr"),
+    ("sinon il envoie l'huissier", "fr"),
+    ("the bailiff will come if I don't pay", "en"),
+    ("if I don't pay the bailiff will come", "en"),
+    ("otherwise the bailiff comes", "en"),
+    ("they'll send the bailiffs if I don't pay", "en"),
+    ("the bailiff is coming unless I pay", "en"),
+    ("pay by friday or the bailiffs will come", "en"),
+    ("he threatens with the bailiff", "en"),
+    ("if we can't pay, bailiffs are coming", "en"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), BAILIFF_THREATS)
+def test_bailiff_threat_is_formal_notice_not_eviction_scheduled(text: str, language: str) -> None:
+    for lang in (language, None):
+        signals = detect_signals(text, lang)
+        assert Stage.formal_notice in signals, normalise(text)
+        assert Stage.eviction_scheduled not in signals, (normalise(text), signals)
+        assert Stage.crisis not in signals
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("de deurwaarder komt op 3 december ons buitenzetten", "nl"),
+        ("de deurwaarder komt morgen", "nl"),
+        ("de deurwaarder komt als we niet thuis zijn", "nl"),
+        ("ik weet niet of de deurwaarder komt morgen", "nl"),
+        ("de uithuiszetting is op 3 december tenzij ik alles betaal", "nl"),
+        # a date next to the condition: ambiguous, so the more urgent stage stays
+        ("de deurwaarder komt op 3 december als ik niet betaal", "nl"),
+        ("l'huissier vient demain pour l'expulsion", "fr"),
+        ("l'huissier vient le 3 décembre si je ne paie pas", "fr"),
+        ("the bailiff is coming on Friday to evict us", "en"),
+        ("the bailiffs are coming tomorrow if we do not pay", "en"),
+    ],
+)
+def test_bailiff_on_a_date_stays_eviction_scheduled(text: str, language: str) -> None:
+    assert Stage.eviction_scheduled in detect_signals(text, language), normalise(text)
+    assert Stage.eviction_scheduled in detect_signals(text)
+
+
+def test_enough_new_stage_phrasings_per_language() -> None:
+    for phrases in (COURT_HEARINGS_BEFORE_THE_JUDGE, MORE_COURT_THREATS, BAILIFF_THREATS):
+        counts = {lang: sum(1 for _, language in phrases if language == lang) for lang in ("nl", "fr", "en")}
+        assert min(counts.values()) >= 8, counts
 
 
 # ------------------------------------------------------------ robustness, files
