@@ -174,6 +174,8 @@ def test_while_waiting_messages_are_kept_for_the_caseworker_and_the_tenant_can_c
     first = _post(client, conversation, json.dumps({"text": "hallo"})).json()
     assert first["mode"] == "waiting"
     cancel = first["replies"][2]["buttons"][0]
+    restart = _post(client, conversation, json.dumps({"text": "/restart"})).json()
+    assert restart["mode"] == "waiting"  # nothing a tenant types re-opens the bot while a person is due
     later = _post(client, conversation, json.dumps({"text": "ik heb nog een vraag"})).json()
     assert later["mode"] == "waiting" and "nummer 1" in later["replies"][0]["text"]
     crisis = _post(client, conversation, json.dumps({"text": "ik wil niet meer leven"})).json()
@@ -185,7 +187,7 @@ def test_while_waiting_messages_are_kept_for_the_caseworker_and_the_tenant_can_c
         statuses = [
             m.status for m in db.messages_after(conversation["conversation_id"]) if m.direction == "in"
         ]
-        assert statuses == ["failed", "queued", "queued"]
+        assert statuses == ["failed", "queued", "queued", "queued"]
     finally:
         db.dispose()
     stopped = _post(

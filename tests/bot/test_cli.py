@@ -1,0 +1,54 @@
+"""`huurhulp caseworker`: accounts from the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.auth import verify_password
+from bot.settings import PROJECT_ROOT
+from bot.storage.repository import Database
+
+HUURHULP = str(Path(sys.executable).with_name("huurhulp"))
+
+
+def run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HUURHULP_VAR_DIR": str(tmp_path),
+        "HUURHULP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+    }
+    return subprocess.run(
+        [HUURHULP, "caseworker", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_add_list_disable(tmp_path: Path) -> None:
+    added = run(
+        tmp_path, "add", "ann", "--display-name", "Ann (CAW)", "--password-stdin", stdin="a long passphrase\n"
+    )
+    assert added.returncode == 0, added.stderr
+    assert run(tmp_path, "add", "ann", "--password-stdin", stdin="a long passphrase\n").returncode == 1
+    short = run(tmp_path, "add", "bob", "--password-stdin", stdin="short\n")
+    assert short.returncode == 1 and "12" in short.stderr
+    listed = run(tmp_path, "list")
+    assert "ann\tAnn (CAW)\tactive" in listed.stdout and "bob" not in listed.stdout
+    assert run(tmp_path, "disable", "ann").returncode == 0
+    assert "ann\tAnn (CAW)\tdisabled" in run(tmp_path, "list").stdout
+    assert run(tmp_path, "disable", "nobody").returncode == 1
+
+    db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        stored = db.caseworker_by_username("ann")
+    finally:
+        db.dispose()
+    assert stored is not None and stored.password_hash.startswith("$argon2")
+    assert verify_password(stored.password_hash, "a long passphrase")
