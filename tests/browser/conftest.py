@@ -22,8 +22,13 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One Chromium per test module.
+
+    Playwright's sync API keeps an asyncio loop running in this thread while it is open;
+    closing it at the end of the module keeps it away from the async tests elsewhere.
+    """
     if not shutil.which("chromium"):
         unavailable("Debian's chromium is not installed (apt-get install chromium)")
     with sync_playwright() as playwright:
