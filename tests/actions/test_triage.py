@@ -1701,3 +1701,187 @@ def test_malformed_lexicon_is_reported(tmp_path: Path) -> None:
 def test_module_does_no_io_at_import() -> None:
     """The lexicons are loaded lazily, on first use, and then cached."""
     assert triage_module._crisis_lexicon.cache_info().maxsize == 1
+
+
+# ------------------------------------- crisis: ongoing threats, intimidation, damage
+# A person (ex, partner, landlord, neighbour, flatmate, "he/she/they") threatening,
+# intimidating, harassing or stalking the tenant, in any tense, fear of his return, and
+# damage to the door or windows by a person are crises. A threat followed by a formal step
+# ("dreigt met een advocaat", "menace de m'expulser", "threatens to go to court") is a
+# formal notice, not violence; a door that is simply broken is a repair question.
+
+CRISIS_THREATS_INTIMIDATION_DAMAGE = {
+    "nl": [
+        "ze bedreigt mij",
+        "mijn ex blijft mij bedreigen",
+        "hij komt steeds naar mijn appartement en dreigt",
+        "hij heeft de deur kapot gestampt",
+        "hij heeft mijn ruiten ingeslagen",
+        "ik ben bang dat hij terugkomt",
+        "mn ex bedreigt mij elke dag",
+        "hij heeft me gisteren weer bedreigd",
+        "k word al weken bedreigd door mijn ex",
+        "mijn ex stalkt mij",
+        "de huisbaas intimideert ons",
+        "hij laat mij nie gerust",
+        "k heb schrik da hij terug komt",
+        "mijn vriend dreigde vannacht opnieuw",
+        "ze hebben de voordeur ingebeukt",
+        "hij sloeg gisteren al mijn ruiten in",
+        "mijn ex staat elke avond aan mijn deur",
+        "ik voel mij bedreigd door mijn buurman",
+        "hij gooide een steen door mijn raam",
+        "ik ben doodsbang van mijn ex",
+        "hij zit mij constant te bedreigen",
+        "mijn huisgenoot valt mij de hele tijd lastig",
+        "de ramen zijn kapotgeslagen door mijn ex",
+        "hij heeft de deur vannacht ingetrapt",
+    ],
+    "fr": [
+        "mon ex me menace",
+        "il n'arrête pas de me menacer",
+        "il a défoncé la porte cette nuit",
+        "il a cassé la porte cette nuit",
+        "il a cassé les vitres",
+        "il me harcèle",
+        "j'ai peur qu'il revienne",
+        "jai peur quil revienne",
+        "elle m'a encore menacée hier",
+        "mon ex me harcele tous les jours",
+        "le proprio m'intimide",
+        "je suis harcelée par mon voisin",
+        "je reçois des menaces de mon ex",
+        "il me suit partout",
+        "il vient tout le temps chez moi et me menace",
+        "la porte a été défoncée cette nuit",
+        "il a tout cassé chez moi",
+        "j'ai peur de lui",
+        "mon coloc me menace depuis des semaines",
+        "il a jeté une pierre dans ma fenêtre",
+        "je me sens menacée",
+        "il menace tout le temps",
+        "il ne me laisse pas tranquille, il sonne toutes les nuits",
+    ],
+    "en": [
+        "my ex keeps threatening me",
+        "he threatens me every day",
+        "he keeps coming to my flat and won't leave me alone",
+        "she threatened me again",
+        "he broke the door last night",
+        "he kicked in the door last night",
+        "he smashed my windows",
+        "my ex stalks me",
+        "I'm scared he will come back",
+        "my landlord is intimidating me",
+        "my ex has been harassing me for weeks",
+        "im scared hes gonna come back",
+        "he threatend me again last night",
+        "my ex smashed the windows of my flat",
+        "hes been stalking me",
+        "i'm afraid of him",
+        "the neighbour keeps threatening us",
+        "he kicked my door down",
+        "my flatmate threatens me",
+        "I keep getting threats from my ex",
+        "I am being harassed by my ex",
+        "someone threw a brick through my window",
+        "my door was kicked in last night",
+        "he keeps showing up at my door",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [t for texts in CRISIS_THREATS_INTIMIDATION_DAMAGE.values() for t in texts])
+def test_crisis_threats_intimidation_damage(text: str) -> None:
+    assert detect_crisis(text), normalise(text)
+    assert crisis_categories(text) & {"violence", "danger"}, normalise(text)
+    for language in (None, "nl", "fr", "en"):
+        assert Stage.crisis in detect_signals(text, language)
+
+
+NOT_CRISIS_LEGAL_THREATS_BROKEN_DOORS_FEARS = {
+    "nl": [
+        "hij dreigt met een advocaat",
+        "de deur is kapot en de huisbaas herstelt ze niet",
+        "ik ben bang voor de rechtbank",
+        "de huisbaas dreigt mij eruit te zetten",
+        "de huisbaas dreigt elke maand met een opzeg",
+        "mijn verhuurder dreigt met het vredegerecht",
+        "het raam is gebroken sinds de storm",
+        "ik ben bang dat hij de huur verhoogt",
+        "de verhuurder bedreigt ons met een rechtszaak",
+        "ze dreigen de huur op te zeggen",
+        "de huisbaas heeft de kapotte ruit nog niet vervangen",
+        "ik ben bang dat de deurwaarder terugkomt",
+        "de huur dreigt te stijgen",
+        "ik wil u niet lastig vallen",
+        "ik ben bang voor de reactie van mijn huisbaas",
+    ],
+    "fr": [
+        "il menace de m'expulser",
+        "le propriétaire me menace d'une procédure",
+        "la porte est cassée depuis des mois",
+        "j'ai peur de l'audience",
+        "la vitre est cassée et le proprio ne fait rien",
+        "il me menace de résilier le bail",
+        "le bailleur menace de nous mettre dehors",
+        "je suis menacée d'expulsion",
+        "je reçois des menaces d'expulsion",
+        "il y a un bris de vitre",
+        "j'ai peur qu'il ne me rende pas la garantie",
+        "le proprio me menace de porter plainte",
+        "je suis intimidée par le juge",
+        "mon propriétaire menace de m'emmener au tribunal",
+    ],
+    "en": [
+        "the landlord threatens to go to court",
+        "the door is broken and the landlord won't repair it",
+        "I'm scared of the hearing",
+        "the landlord threatened me with eviction",
+        "my landlord threatens to evict us",
+        "he threatened to call the police on me",
+        "my landlord keeps threatening me with legal action",
+        "I'm scared he will raise the rent",
+        "the landlord threatened to keep my deposit",
+        "the window has been broken since the storm",
+        "I broke the window by accident",
+        "my landlord threatened to take me to court",
+        "the landlord keeps knocking on my door",
+        "I feel intimidated by the court process",
+        "the landlord threatened to kick us out",
+        "I'm afraid of my landlord's reaction",
+        "the landlord broke his promise to fix the window",
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "text", [t for texts in NOT_CRISIS_LEGAL_THREATS_BROKEN_DOORS_FEARS.values() for t in texts]
+)
+def test_not_crisis_legal_threats_broken_doors_fears(text: str) -> None:
+    assert not detect_crisis(text), (normalise(text), crisis_categories(text))
+
+
+def test_enough_threat_phrasings_per_language() -> None:
+    for group, minimum in (
+        (CRISIS_THREATS_INTIMIDATION_DAMAGE, 12),
+        (NOT_CRISIS_LEGAL_THREATS_BROKEN_DOORS_FEARS, 6),
+    ):
+        assert set(group) == {"nl", "fr", "en"}
+        assert min(len(texts) for texts in group.values()) >= minimum
+
+
+@pytest.mark.parametrize(
+    ("threat_and_court", "court_threat"),
+    [
+        (
+            "mijn ex bedreigt mij en ik moet volgende week naar de rechtbank",
+            "de verhuurder bedreigt ons met een rechtszaak",
+        ),
+        ("il me menace et je dois aller au tribunal", "le propriétaire me menace d'une procédure"),
+        ("he threatens me and I have court on Monday", "my landlord keeps threatening me with legal action"),
+    ],
+)
+def test_a_threat_stays_a_crisis_next_to_a_court_case(threat_and_court: str, court_threat: str) -> None:
+    assert detect_crisis(threat_and_court), normalise(threat_and_court)
+    assert not detect_crisis(court_threat), normalise(court_threat)
