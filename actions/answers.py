@@ -29,7 +29,7 @@ _NUMBER = (
 
 _MONTHS = re.compile(rf"(?<![\w.,])(?P<n>{_NUMBER})\s*(?:\+\s*)?{_MONTH_WORD}(?!\w)")
 _EUROS = re.compile(
-    rf"(?:(?<![\w.,])(?P<n1>\d[\d .]*(?:,\d+)?)\s*{_EURO_WORD}(?!\w))|(?:€\s*(?P<n2>\d[\d .]*(?:,\d+)?))"
+    rf"(?:(?<![\w.,])(?P<n1>\d(?:[\d .,]*\d)?)\s*{_EURO_WORD}(?!\w))|(?:€\s*(?P<n2>\d(?:[\d .,]*\d)?))"
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*$")
 # Months that are a delay, not a debt: "binnen 2 maanden", "il y a 3 mois", "in 2 months".
@@ -85,11 +85,12 @@ def _number(token: str) -> float | None:
     folded = fold(token)
     if folded in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[folded])
-    # "1.250,50" (Belgian) and "1250.50": the last separator followed by 1-2 digits is decimal.
-    match = re.fullmatch(r"(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:[.,](\d{1,2}))?", token)
+    # "1.250,50" (Belgian), "1,250.50" (English) and "1250.50": a separator followed by
+    # exactly three digits groups thousands; the last one followed by 1-2 digits is decimal.
+    match = re.fullmatch(r"(\d{1,3}(?:[.,\s]\d{3})+|\d+)(?:[.,](\d{1,2}))?", token)
     if not match:
         return None
-    whole = re.sub(r"[.\s]", "", match.group(1))
+    whole = re.sub(r"[.,\s]", "", match.group(1))
     return float(f"{whole}.{match.group(2)}" if match.group(2) else whole)
 
 

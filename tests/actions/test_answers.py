@@ -51,6 +51,8 @@ def test_yes_no(text: str, expected: bool | None) -> None:
         ("3 months", 3.0, None),
         ("900 euro", None, 900.0),
         ("€ 1.250,50", None, 1250.5),
+        ("1,900 euros", None, 1900.0),
+        ("1,250.50 euro", None, 1250.5),
         ("1500 euros en 2 maanden", 2.0, 1500.0),
         ("geen idee", None, None),
         ("750", None, 750.0),  # more than 60 cannot be months
