@@ -1885,3 +1885,170 @@ def test_enough_threat_phrasings_per_language() -> None:
 def test_a_threat_stays_a_crisis_next_to_a_court_case(threat_and_court: str, court_threat: str) -> None:
     assert detect_crisis(threat_and_court), normalise(threat_and_court)
     assert not detect_crisis(court_threat), normalise(court_threat)
+
+
+# ------------------------------------------- crisis: threats of bodily harm
+# A threat to break bones, beat up, hurt, "do something to", "make pay" (physically),
+# finish, slit or burn the tenant (or the children) is a crisis, by anyone, in any tense,
+# also when it is tied to the rent. "Break the lease", "make me pay the costs" and "hurt
+# my credit" are money and contract matters.
+
+CRISIS_BODILY_HARM_THREATS = {
+    "nl": [
+        "hij gaat mijn benen breken",
+        "hij zegt dat hij me in elkaar slaat als ik niet betaal",
+        "hij gaat mij iets aandoen",
+        "de huisbaas zei dat hij mijn benen zou breken als ik de huur niet betaal",
+        "als de huur niet betaald is breekt hij mijn armen",
+        "mijn ex zegt dat ze me iets gaat aandoen",
+        "hij zei da hij mijn benen ging breken",
+        "de verhuurder zegt dat hij me in mekaar gaat slaan",
+        "hij gaat me pijn doen als ik niet betaal",
+        "ze gaan ons iets aandoen als de huur er niet is",
+        "mijn buurman zei dat hij me een pak slaag gaat geven",
+        "hij gaat mijn kop inslaan",
+        "k ga u kapot slaan zei hij",
+        "ik breek je benen als ge niet betaalt zei de huisbaas",
+        "hij gaat het huis in de fik steken met ons erin",
+        "hij dreigt het huis af te branden met ons erin",
+        "hij zei dat ik ervoor ga boeten en dat hij mijn neus breekt",
+        "je gaat spijt krijgen, ik sla al je botten kapot",
+        "hij gaat me de keel doorsnijden",
+        "mijn schoonvader zei dat hij mijn tanden gaat uitslaan",
+        "hij gaat me afmaken als ik niet betaal",
+        "de eigenaar zei dat hij mij ging aftuigen",
+        "ze zei dat haar broer mij komt in elkaar slaan",
+        "hij zal mij iets aandoen als de huur niet betaald wordt",
+    ],
+    "fr": [
+        "il va me casser les jambes",
+        "il a dit qu'il allait me tabasser",
+        "il a dit qu'il allait me défoncer",
+        "il a dit qu'il allait me faire du mal",
+        "il va mettre le feu avec nous dedans",
+        "le proprio a dit qu'il me casserait les jambes si je ne paie pas",
+        "si le loyer n'est pas payé il va me casser la gueule",
+        "il va me péter les dents",
+        "il m'a dit qu'il me tabasserait si je payais pas",
+        "il va me faire quelque chose",
+        "il va brûler la maison avec nous dedans",
+        "mon ex a dit qu'elle allait me faire mal",
+        "il va m'achever",
+        "tu vas le regretter, je vais te casser les bras",
+        "il va me le faire payer",
+        "il va me refaire le portrait si je ne paie pas",
+        "le propriétaire menace de me casser le nez",
+        "il dit qu'il va nous trancher la gorge",
+        "jvais te péter les genoux qu'il m'a dit",
+        "il m'a dit qu'il me ferait du mal si le loyer n'est pas payé",
+        "ils vont me démolir si je paie pas",
+        "il va me massacrer",
+    ],
+    "en": [
+        "he will break my legs if I don't pay",
+        "landlord said he would beat me up",
+        "he said he'd break my arms",
+        "he's gonna hurt me",
+        "he'll do something to me",
+        "he said he'd make me pay",
+        "if the rent isn't paid he'll finish me",
+        "he said he'll slit my throat",
+        "he said he'll burn the house down with us in it",
+        "you'll regret it, I'll break your legs",
+        "my landlord threatened to break my nose",
+        "he's going to smash my face in",
+        "my ex said she will have me beaten up",
+        "he told me he would hurt my kids",
+        "the landlord says he'll beat the crap out of me",
+        "he will kick my head in",
+        "they're gonna break every bone in my body",
+        "he will hurt me if the rent isn't paid",
+        "hes gonna rough me up if i dont pay",
+        "he threatened to knock my teeth out",
+        "he will finish me off",
+        "the landlord said he'd send his guys to beat me up",
+        "he said he would put me in hospital",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [t for texts in CRISIS_BODILY_HARM_THREATS.values() for t in texts])
+def test_crisis_bodily_harm_threats(text: str) -> None:
+    assert detect_crisis(text), normalise(text)
+    assert "violence" in crisis_categories(text), (normalise(text), crisis_categories(text))
+    for language in (None, "nl", "fr", "en"):
+        assert Stage.crisis in detect_signals(text, language)
+
+
+NOT_CRISIS_MONEY_AND_CONTRACT = {
+    "nl": [
+        "hij breekt het contract",
+        "de huisbaas wil het huurcontract breken",
+        "hij laat mij de kosten betalen",
+        "hij gaat mij de herstelling laten betalen",
+        "ik heb mijn been gebroken en kan niet werken",
+        "hij gaat mij een boete aanrekenen",
+        "die huurverhoging gaat ons pijn doen",
+        "ik breek mijn hoofd over die brief",
+        "ik wil mijn huurcontract breken",
+        "hij laat me betalen voor de schade",
+        "ik breek mijn kop over die papieren",
+        "het gaat ons veel pijn doen om te verhuizen",
+        "dat doet me pijn",
+    ],
+    "fr": [
+        "rompre le bail",
+        "il veut casser le bail",
+        "ça va me faire mal au portefeuille",
+        "il va me faire payer les frais",
+        "il va me faire payer la réparation",
+        "ce dossier me casse la tête",
+        "je vais me casser la gueule dans l'escalier",
+        "ça me fait mal de quitter cet appartement",
+        "le proprio va casser le contrat",
+        "ça me casse les pieds",
+        "ça va me coûter un bras",
+        "je me suis cassé la jambe et je ne peux plus travailler",
+        "ça me fait mal de partir",
+    ],
+    "en": [
+        "break the lease",
+        "he wants to break the contract",
+        "he'll make me pay the costs",
+        "it will hurt my credit",
+        "the landlord will make me pay for the repairs",
+        "the rent increase will hurt us",
+        "he will finish the repairs next week",
+        "I broke my arm and can't work",
+        "I want to break my lease early",
+        "they'll make us pay the legal fees",
+        "he will hit us with a big bill",
+        "this will cost me an arm and a leg",
+        "he says he will take me to court",
+    ],
+}
+
+
+@pytest.mark.parametrize("text", [t for texts in NOT_CRISIS_MONEY_AND_CONTRACT.values() for t in texts])
+def test_not_crisis_break_the_lease_make_me_pay(text: str) -> None:
+    assert not detect_crisis(text), (normalise(text), crisis_categories(text))
+
+
+def test_enough_bodily_harm_phrasings_per_language() -> None:
+    for group, minimum in ((CRISIS_BODILY_HARM_THREATS, 10), (NOT_CRISIS_MONEY_AND_CONTRACT, 5)):
+        assert set(group) == {"nl", "fr", "en"}
+        assert min(len(texts) for texts in group.values()) >= minimum
+
+
+@pytest.mark.parametrize(
+    ("threat", "money"),
+    [
+        ("hij gaat mijn benen breken als ik niet betaal", "hij breekt het contract als ik niet betaal"),
+        ("il va me faire mal si je ne paie pas", "ça va me faire mal au portefeuille"),
+        ("he said he'd make me pay", "he'll make me pay the costs"),
+        ("he will hurt me if I don't pay", "it will hurt my credit if I don't pay"),
+    ],
+)
+def test_bodily_harm_threat_beside_its_money_twin(threat: str, money: str) -> None:
+    assert detect_crisis(threat), normalise(threat)
+    assert not detect_crisis(money), (normalise(money), crisis_categories(money))
