@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.answers import read_arrears, read_help_involved, read_yes_no
-from actions.assessment import assess
+from actions.assessment import as_date, assess
 from actions.dates import parse_dates
 from actions.dialogue.common import handoff_payload, known_slots, language_of, today
 from actions.dialogue.information import utter_referrals
@@ -36,6 +36,8 @@ STAGE_QUESTIONS: dict[str, list[str]] = {
 COMMON_QUESTIONS = ["children", "income_loss", "health_problems", "municipality", "help_involved"]
 #: Someone locked out tonight needs a person, not a questionnaire.
 SHORT_QUESTIONS = ["children", "municipality"]
+#: Values of ``handoff_signalled`` after which the bot asks nothing more.
+HANDED_OFF = ("S", "P1", "requested")
 #: Answers that mean "no answer", set by the dont_know / skip intents.
 NO_ANSWER = ("unknown", "skipped")
 
@@ -88,7 +90,13 @@ class ValidateIntakeForm(PlaceValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> list[str]:
-        """The questions this tenant still needs, given the stage triage found."""
+        """The questions this tenant still needs, given the stage triage found.
+
+        None once a person has been asked for (S, P1 or a request): from then on the
+        gateway holds the conversation for the caseworker, who asks what is missing.
+        """
+        if tracker.get_slot("handoff_signalled") in HANDED_OFF:
+            return []
         stage = tracker.get_slot("stage") or Stage.none.value
         questions = list(STAGE_QUESTIONS.get(stage, []))
         if stage == Stage.locked_out.value:
@@ -129,6 +137,8 @@ class ValidateIntakeForm(PlaceValidation):
     ) -> dict[str, Any]:
         if value in NO_ANSWER:
             return {slot: value}
+        if as_date(value) is not None:
+            return {slot: value}  # already read (and announced) by triage from the first message
         found = parse_dates(str(value), today(), language_of(tracker))
         if not found:
             dispatcher.utter_message(response="utter_invalid_date")
@@ -235,13 +245,8 @@ class ActionIntakeDone(Action):
             utter_referrals(dispatcher, place, language_of(tracker))
         signalled = tracker.get_slot("handoff_signalled")
         if signalled is not None:
-            # Already with a caseworker: send the fuller picture the intake produced.
-            dispatcher.utter_message(response="utter_intake_done_handoff")
-            dispatcher.utter_message(
-                json_message=handoff_payload(
-                    "intake_complete", tracker, priority=tracker.get_slot("priority")
-                )
-            )
+            # Handed off already (S, P1, a request): that was announced and signalled;
+            # from here the person takes over.
             return []
         if tracker.get_slot("handoff_consent") is True:
             slots = known_slots(tracker)

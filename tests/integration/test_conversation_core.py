@@ -75,6 +75,9 @@ def test_summons_for_next_tuesday_is_court_p1_with_the_date(
     result = tenant.say("ik heb een dagvaarding voor volgende week dinsdag")
     texts = _texts(result)
     assert "1 december 2026" in texts and "6 dagen" in texts  # the deadline calculator
+    assert texts.count("6 dagen") == 1  # said once, not again by the intake
+    assert "Hoeveel huur" not in texts  # a person takes over now; the bot asks nothing more
+    assert result["mode"] == "waiting"
     handoff = _handoff(live_stack, tenant)
     assert handoff is not None
     assert (handoff["stage"], handoff["priority"], handoff["reason"]) == ("court", "P1", "triage")
