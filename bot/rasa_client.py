@@ -78,16 +78,6 @@ class RasaClient:
         except ValueError:
             return False
 
-    async def tracker(self, sender: str) -> dict[str, Any]:
-        """The conversation tracker as Rasa holds it (HTTP API, needs the token)."""
-        try:
-            response = await self._http.get(f"/conversations/{sender}/tracker", params={"token": self._token})
-            response.raise_for_status()
-        except httpx.HTTPError as error:
-            raise RasaUnavailable(type(error).__name__) from error
-        result: dict[str, Any] = response.json()
-        return result
-
 
 def parse_replies(items: list[Any]) -> BotTurn:
     """Turn the REST channel's reply list into text replies and custom payloads."""

@@ -22,7 +22,7 @@ from limits import parse as parse_limit
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from bot.auth import verify_password
+from bot.auth import hash_password, needs_rehash, verify_password
 from bot.channels.webchat import read_json_object
 from bot.errors import ApiError
 from bot.handoff import HandoffService
@@ -174,6 +174,10 @@ async def login(request: Request) -> JSONResponse:
         limiter.failed(key)
         await to_thread.run_sync(db.audit, caseworker.id if caseworker else None, "login_failed", None, None)
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
+    if needs_rehash(caseworker.password_hash):
+        # argon2 parameters were raised since this password was set: upgrade it now.
+        await to_thread.run_sync(db.set_password_hash, caseworker.username, hash_password(password))
+    await to_thread.run_sync(db.purge_expired_sessions)
     token, csrf_token = await to_thread.run_sync(
         db.create_session, caseworker.id, int(settings.console_session_hours * 3600)
     )

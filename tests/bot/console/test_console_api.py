@@ -205,3 +205,18 @@ def test_pages_are_served_with_a_strict_policy(client: TestClient, db: Database)
     assert client.get("/console/static/../routes.py").status_code == 404
     replies = client.get("/api/console/canned-replies", params={"language": "fr"}, headers=headers).json()
     assert replies["language"] == "fr" and replies["replies"]
+
+
+def test_a_weak_old_hash_is_upgraded_at_login(client: TestClient, db: Database) -> None:
+    from argon2 import PasswordHasher
+
+    weak = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+    db.add_caseworker("old", "Old", weak)
+    assert (
+        client.post("/api/console/login", json={"username": "old", "password": PASSWORD}).status_code == 200
+    )
+    upgraded = db.caseworker_by_username("old")
+    assert upgraded is not None and upgraded.password_hash != weak
+    assert (
+        client.post("/api/console/login", json={"username": "old", "password": PASSWORD}).status_code == 200
+    )
