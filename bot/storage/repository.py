@@ -31,6 +31,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from actions.triage import Priority, Stage
 from bot.messages import Button, Outbound
 from bot.states import ConversationState, Event, transition
 from bot.storage.models import (
@@ -46,19 +47,10 @@ from bot.storage.models import (
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
-#: Most urgent first. The queue is ordered by these, then by waiting time.
-PRIORITIES = ("S", "P1", "P2", "P3", "P4", "none")
-STAGES = (
-    "crisis",
-    "locked_out",
-    "eviction_scheduled",
-    "judgment",
-    "court",
-    "formal_notice",
-    "arrears",
-    "payment_worry",
-    "none",
-)
+#: Most urgent first, as triage defines them (its enums list members in that order).
+#: The queue is ordered by these, then by waiting time.
+PRIORITIES = tuple(priority.value for priority in Priority)
+STAGES = tuple(stage.value for stage in Stage)
 CASE_STATUSES = ("waiting", "caseworker", "closed")
 #: Outcomes a caseworker chooses when closing a case.
 CASE_OUTCOMES = (
