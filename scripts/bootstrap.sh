@@ -57,3 +57,16 @@ fi
 
 "$UV" sync --locked --extra dev --python "$PYTHON" --quiet
 echo "environment ready: .venv ($("$PWD"/.venv/bin/python --version))"
+
+# Node tools for the browser tests (axe-core), exactly as locked in package-lock.json.
+# `npm ci` runs only when node_modules is missing or package-lock.json changed since.
+LOCK_STAMP=node_modules/.huurhulp-package-lock.sha256
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -d node_modules ] || [ "$(cat "$LOCK_STAMP" 2>/dev/null)" != "$lock_hash" ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$lock_hash" > "$LOCK_STAMP"
+  else
+    echo "npm not found: the accessibility checks need it (apt-get install nodejs npm)." >&2
+  fi
+fi
