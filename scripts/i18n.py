@@ -324,7 +324,9 @@ def _load_bundle(language: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("reference", help="write var/i18n/reference.nl.yml and reference.en.yml")
     for name in ("check", "import"):
