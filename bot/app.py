@@ -16,7 +16,7 @@ from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from bot.channels import webchat
+from bot.channels import webchat, widget
 from bot.console import routes as console
 from bot.errors import install_error_handlers
 from bot.handoff import HandoffService
@@ -63,6 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.router = Router(db, rasa, settings.effective_action_url, app.state.handoff)
     install_error_handlers(app)
     app.include_router(webchat.router)
+    app.include_router(widget.router)
+    app.add_middleware(widget.WebApiCors, origins=settings.widget_origin_list)
     app.include_router(console.pages)
     app.include_router(console.api)
 

@@ -7,6 +7,7 @@ the process at start-up with a clear message instead of failing on the first req
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,6 +62,14 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(
         default=5, ge=1, le=1000, description="Failed console logins allowed per username and address."
     )
+    widget_origins: str = Field(
+        default="*",
+        description=(
+            "Sites that may embed the web widget (CORS for /api/web), comma-separated origins such as "
+            "'https://www.caw.be,https://ocmw.example'. '*' (default): any site, which is safe because "
+            "/api/web uses per-conversation bearer tokens, never cookies."
+        ),
+    )
 
     class Config:
         env_prefix = "HUURHULP_"
@@ -89,6 +98,14 @@ class Settings(BaseSettings):
         OfficeHours.parse(value)
         return value
 
+    @validator("widget_origins")
+    def _valid_widget_origins(cls, value: str) -> str:  # noqa: N805
+        origins = [origin.strip() for origin in value.split(",") if origin.strip()]
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s?#]+", origin):
+                raise ValueError(f"{origin!r} is not an origin such as https://www.example.org (no path)")
+        return ",".join(origins)
+
     @validator("database_url")
     def _valid_database_url(cls, value: str) -> str:  # noqa: N805
         if value and "://" not in value:
@@ -109,6 +126,12 @@ class Settings(BaseSettings):
     def effective_action_url(self) -> str:
         """Base URL of the action server, without a trailing slash."""
         return (self.action_url or f"http://127.0.0.1:{self.action_port}").rstrip("/")
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        """Origins allowed to call /api/web from a browser; ``["*"]`` means any."""
+        origins = [origin for origin in self.widget_origins.split(",") if origin]
+        return ["*"] if "*" in origins else origins
 
     @property
     def models_dir(self) -> Path:
