@@ -57,6 +57,8 @@ from typing import Any
 
 import yaml
 
+from actions.languages import ALL_LANGUAGES
+
 __all__ = [
     "ARREARS_P3_MONTHS",
     "LEXICON_DIR",
@@ -393,42 +395,59 @@ _CHAT_TOKENS: dict[str, str] = {
     "shes": "she is",
     "u": "you",
 }
-_REPEATS = re.compile(r"([a-z])\1{2,}")
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")
+# Anything but a letter or digit of any script (Arabic, Cyrillic and Turkish included).
+_NON_WORD = re.compile(r"[\W_]+")
+# Letters that Unicode does not decompose into a base letter and a mark; Arabic
+# alef maqsura and taa marbuta are written interchangeably with yaa and haa in chat.
+_UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ß": "ss", "ى": "ي", "ة": "ه", "ـ": ""}
+)
+#: Languages whose patterns were written with the English contractions and the Flemish
+#: and French chat spellings expanded. Other languages match the plain form, because
+#: "nie" (Polish "not") or "da" (Romanian "yes") must stay what they are.
+EXPANDED_LANGUAGES = frozenset({"nl", "fr", "en", "all"})
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[\u2018\u2019\u02bc`\u00b4]", "'", stripped)
+    return re.sub(r"[\u2018\u2019\u02bc`\u00b4]", "'", stripped).translate(_UNDECOMPOSED)
 
 
-def _variants(text: str) -> tuple[str, ...]:
-    """The normalised forms a pattern may match: letter runs cut to two, and to one."""
+def _variants(text: str, expand: bool = True) -> tuple[str, ...]:
+    """The normalised forms a pattern may match: letter runs cut to two, and to one.
+
+    ``expand`` applies the English contractions and the chat spellings (nl, fr, en).
+    """
     if not isinstance(text, str):
         return ()
     base = _fold(text[:MAX_TEXT_CHARS])
-    for pattern, replacement in _CONTRACTIONS:
-        base = pattern.sub(replacement, base)
+    if expand:
+        for pattern, replacement in _CONTRACTIONS:
+            base = pattern.sub(replacement, base)
     base = _NON_WORD.sub(" ", base)
     variants = []
     for keep in (r"\1\1", r"\1"):
         collapsed = _REPEATS.sub(keep, base)
-        tokens = [_CHAT_TOKENS.get(token, token) for token in collapsed.split()]
+        tokens = collapsed.split()
+        if expand:
+            tokens = [_CHAT_TOKENS.get(token, token) for token in tokens]
         variant = " ".join(tokens)
         if variant not in variants:
             variants.append(variant)
     return tuple(variants)
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, language: str | None = None) -> str:
     """The form lexicon patterns are written for (see the header of crisis.yml).
 
-    Lowercase, no accents, punctuation as single spaces, runs of three or more equal
-    letters cut to two ("dooood" -> "dood"), English contractions and Flemish chat
-    spellings expanded ("kga" -> "ik ga", "ni" -> "niet").
+    Lowercase, no accents or Arabic vowel marks, punctuation as single spaces, runs of
+    three or more equal letters cut to two ("dooood" -> "dood"). For Dutch, French and
+    English (``language`` None, nl, fr or en) also English contractions and Flemish chat
+    spellings expanded ("kga" -> "ik ga", "ni" -> "niet"); other languages keep their words.
     """
-    variants = _variants(text)
+    variants = _variants(text, expand=language is None or language in EXPANDED_LANGUAGES)
     return variants[0] if variants else ""
 
 
@@ -496,14 +515,42 @@ def load_lexicon(path: Path, groups_key: str) -> _Lexicon:
     return _Lexicon(groups, exclude)
 
 
+def merge_lexicons(lexicons: Iterable[_Lexicon]) -> _Lexicon:
+    """One lexicon from several: patterns per group and language, exclusions, added up."""
+    groups: dict[str, dict[str, list[re.Pattern[str]]]] = {}
+    exclude: dict[str, list[re.Pattern[str]]] = {}
+    for lexicon in lexicons:
+        for group, by_language in lexicon.groups.items():
+            for language, patterns in by_language.items():
+                groups.setdefault(group, {}).setdefault(language, []).extend(patterns)
+        for group, patterns in lexicon.exclude.items():
+            exclude.setdefault(group, []).extend(patterns)
+    return _Lexicon(groups, exclude)
+
+
+def lexicon_files(name: str, directory: Path | None = None) -> list[Path]:
+    """``name`` (crisis.yml, stages.yml) and each language's own file ``<lang>/name``.
+
+    Dutch, French and English share one file (they grew together and share macros);
+    every later language keeps its patterns and macros in its own folder.
+    """
+    base = directory or LEXICON_DIR
+    return [base / name, *sorted(base.glob(f"*/{name}"))]
+
+
+def load_lexicons(paths: Iterable[Path], groups_key: str) -> _Lexicon:
+    """Read, compile and merge several lexicon files (see :func:`load_lexicon`)."""
+    return merge_lexicons(load_lexicon(path, groups_key) for path in paths)
+
+
 @lru_cache(maxsize=1)
 def _crisis_lexicon() -> _Lexicon:
-    return load_lexicon(LEXICON_DIR / "crisis.yml", "categories")
+    return load_lexicons(lexicon_files("crisis.yml"), "categories")
 
 
 @lru_cache(maxsize=1)
 def _stage_lexicon() -> _Lexicon:
-    lexicon = load_lexicon(LEXICON_DIR / "stages.yml", "stages")
+    lexicon = load_lexicons(lexicon_files("stages.yml"), "stages")
     unknown = set(lexicon.groups) - {s.value for s in Stage}
     if unknown or Stage.crisis.value in lexicon.groups:
         raise LexiconError(f"stages.yml: unknown or misplaced stages {sorted(unknown) or ['crisis']}")
@@ -519,18 +566,21 @@ def _without(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
 
 def _matching_groups(lexicon: _Lexicon, text: str, languages: Collection[str] | None) -> set[str]:
     found: set[str] = set()
-    for variant in _variants(text):
-        common = _without(variant, lexicon.exclude.get("*", ()))
-        for group, by_language in lexicon.groups.items():
-            if group in found:
-                continue
-            candidate = _without(common, lexicon.exclude.get(group, ()))
-            for language, patterns in by_language.items():
-                if languages is not None and language != "all" and language not in languages:
+    for expand in (True, False):
+        for variant in _variants(text, expand):
+            common = _without(variant, lexicon.exclude.get("*", ()))
+            for group, by_language in lexicon.groups.items():
+                if group in found:
                     continue
-                if any(p.search(candidate) for p in patterns):
-                    found.add(group)
-                    break
+                candidate = _without(common, lexicon.exclude.get(group, ()))
+                for language, patterns in by_language.items():
+                    if (language in EXPANDED_LANGUAGES) != expand:
+                        continue  # each language's patterns see the form they were written for
+                    if languages is not None and language != "all" and language not in languages:
+                        continue
+                    if any(p.search(candidate) for p in patterns):
+                        found.add(group)
+                        break
     return found
 
 
@@ -550,7 +600,7 @@ def detect_crisis(text: str) -> bool:
 def _languages(language: str | None) -> Collection[str] | None:
     if language:
         code = language.strip().lower()[:2]
-        if code in ("nl", "fr", "en"):
+        if code in ALL_LANGUAGES:
             return (code,)
     return None
 
