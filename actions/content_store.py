@@ -27,13 +27,15 @@ from typing import Any
 import jsonschema
 import yaml
 
+from actions.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 INFO_DIR = CONTENT_DIR / "info"
 REFERRALS_DIR = CONTENT_DIR / "referrals"
 SCHEMAS_DIR = CONTENT_DIR / "schemas"
 
-LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
-PRIMARY_LANGUAGE = "nl"
+LANGUAGES: tuple[str, ...] = SUPPORTED_LANGUAGES
+PRIMARY_LANGUAGE = DEFAULT_LANGUAGE
 
 # Organisation fields that tell a tenant where to go. The sourcing rule applies to them:
 # a filled-in value must have a source (``source`` or a ``field_sources`` entry).

@@ -8,14 +8,14 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as babel_format_date
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment
 from actions.content_store import get_info_topic
+from actions.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
-DEFAULT_LANGUAGE = "nl"
-SUPPORTED_LANGUAGES = ("nl", "fr", "en")
 #: Dates are Belgian dates: "tomorrow" is tomorrow in Brussels, whatever the server's zone.
 TIMEZONE = ZoneInfo("Europe/Brussels")
 #: Slots whose values make up the intake summary a caseworker sees.
@@ -34,13 +34,6 @@ INTAKE_SLOTS = (
     "help_involved",
     "handoff_consent",
 )
-_MONTH_NAMES = {
-    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "en": "January February March April May June July August September October November December",
-}
-
-
 def today() -> dt.date:
     """Today in Belgium; ``HUURHULP_TODAY`` (YYYY-MM-DD) pins it for tests and demos."""
     pinned = os.environ.get("HUURHULP_TODAY")
@@ -59,10 +52,19 @@ def language_of(tracker: Tracker) -> str:
     return language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
 
 
+_BELGIAN_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_BE"}
+
+
 def format_date(value: dt.date, language: str) -> str:
-    """A date as people read it: "1 december 2026", "1 décembre 2026", "1 December 2026"."""
-    month = _MONTH_NAMES.get(language, _MONTH_NAMES[DEFAULT_LANGUAGE]).split()[value.month - 1]
-    return f"{value.day} {month} {value.year}"
+    """A date as people read it: "1 december 2026", "1 décembre 2026", "1 December 2026".
+
+    Babel (CLDR) knows the month names and their grammatical case in every language
+    (Polish "1 grudnia 2026", Ukrainian "1 грудня 2026 р.").
+    """
+    locale = language if language in SUPPORTED_LANGUAGES else DEFAULT_LANGUAGE
+    # Belgian conventions where CLDR has them ("1 December 2026", not "December 1, 2026").
+    locale = _BELGIAN_LOCALES.get(locale, locale)
+    return str(babel_format_date(value, format="long", locale=locale))
 
 
 def utter_topic(dispatcher: CollectingDispatcher, topic_id: str, language: str) -> None:
