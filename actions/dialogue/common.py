@@ -34,6 +34,8 @@ INTAKE_SLOTS = (
     "help_involved",
     "handoff_consent",
 )
+
+
 def today() -> dt.date:
     """Today in Belgium; ``HUURHULP_TODAY`` (YYYY-MM-DD) pins it for tests and demos."""
     pinned = os.environ.get("HUURHULP_TODAY")
