@@ -16,7 +16,7 @@ from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from bot.channels import webchat, widget
+from bot.channels import telegram, webchat, widget
 from bot.console import routes as console
 from bot.errors import install_error_handlers
 from bot.handoff import HandoffService
@@ -46,10 +46,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(db.migrate)
+        telegram_channel: telegram.TelegramChannel | None = _app.state.telegram
+        if telegram_channel is not None:
+            await telegram_channel.start()
         log.info("gateway ready; rasa at %s", settings.effective_rasa_url)
         try:
             yield
         finally:
+            if telegram_channel is not None:
+                await telegram_channel.stop()
             await rasa.aclose()
             db.dispose()
 
@@ -61,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.handoff = HandoffService(db, rasa, app.state.hub, OfficeHours.parse(settings.office_hours))
     app.state.login_limiter = console.LoginLimiter(settings.login_attempts_per_minute)
     app.state.router = Router(db, rasa, settings.effective_action_url, app.state.handoff)
+    telegram.setup(app)  # app.state.telegram: None without HUURHULP_TELEGRAM_TOKEN
     install_error_handlers(app)
     app.include_router(webchat.router)
     app.include_router(widget.router)

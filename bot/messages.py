@@ -24,6 +24,10 @@ class Inbound:
 
     ``button_payload`` is set when the tenant pressed a button (its payload), so that the
     router can check it against the buttons that were actually offered.
+
+    ``intent`` is a trusted, channel-originated Rasa payload (e.g. Telegram's ``/start``
+    becomes ``/greet``). Only channel code sets it, from a fixed mapping, never from the
+    tenant's text; the router passes it to Rasa as it is.
     """
 
     conversation_id: str
@@ -31,6 +35,7 @@ class Inbound:
     channel: str
     button_payload: str | None = None
     language_hint: str | None = None
+    intent: str | None = None
 
 
 @dataclass(frozen=True)

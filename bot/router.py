@@ -124,7 +124,10 @@ class Router:
             )
 
         offered = await to_thread.run_sync(db.last_offered_buttons, conversation.id)
-        rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered, crisis)
+        if inbound.intent is not None and not crisis:
+            rasa_text = inbound.intent  # mapped by the channel from a command, never tenant text
+        else:
+            rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered, crisis)
         metadata = {"language": language, "channel": inbound.channel}
         try:
             turn = await self.rasa.send(conversation.id, rasa_text, metadata)

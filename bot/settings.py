@@ -10,10 +10,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseSettings, Field, SecretStr, validator
+from pydantic import BaseSettings, Field, SecretStr, root_validator, validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Telegram's own Bot API (the token is appended to it).
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+#: What Telegram accepts as a webhook secret token.
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -61,6 +66,35 @@ class Settings(BaseSettings):
     )
     login_attempts_per_minute: int = Field(
         default=5, ge=1, le=1000, description="Failed console logins allowed per username and address."
+    )
+    telegram_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Bot token from BotFather. Empty: the gateway runs without Telegram.",
+    )
+    telegram_base_url: str = Field(
+        default=TELEGRAM_BASE_URL,
+        description="Bot API base URL (the token is appended); tests point it at a fake server.",
+    )
+    telegram_base_file_url: str = Field(
+        default="",
+        description="Bot API file download URL. Empty: derived from the base URL (.../bot -> .../file/bot).",
+    )
+    telegram_webhook_url: str = Field(
+        default="",
+        description="Public HTTPS URL of POST /telegram/webhook. Empty: long polling (with a token).",
+    )
+    telegram_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; required with a webhook URL.",
+    )
+    telegram_poll_timeout: float = Field(
+        default=10.0, ge=0, le=60, description="Seconds one getUpdates long poll may wait (polling mode)."
+    )
+    telegram_chat_interval: float = Field(
+        default=1.0, ge=0, le=60, description="Least seconds between two messages to the same chat."
+    )
+    telegram_messages_per_second: float = Field(
+        default=30.0, gt=0, le=1000, description="Most messages per second to Telegram in all."
     )
     widget_origins: str = Field(
         default="*",
@@ -111,6 +145,43 @@ class Settings(BaseSettings):
         if value and "://" not in value:
             raise ValueError("expected an SQLAlchemy URL such as postgresql://user@host/db")
         return value
+
+    @validator("telegram_base_url", "telegram_base_file_url", "telegram_webhook_url")
+    def _http_url(cls, value: str) -> str:  # noqa: N805
+        value = value.strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("expected an http(s):// URL")
+        return value
+
+    @root_validator(skip_on_failure=True)
+    def _telegram_complete(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805
+        token = values["telegram_token"].get_secret_value()
+        secret = values["telegram_secret"].get_secret_value()
+        if values["telegram_webhook_url"]:
+            if not token:
+                raise ValueError("HUURHULP_TELEGRAM_WEBHOOK_URL is set but HUURHULP_TELEGRAM_TOKEN is not")
+            if not secret:
+                raise ValueError(
+                    "HUURHULP_TELEGRAM_WEBHOOK_URL needs HUURHULP_TELEGRAM_SECRET: without it anyone "
+                    "could post fake updates to the webhook"
+                )
+        if secret and not _TELEGRAM_SECRET.fullmatch(secret):
+            raise ValueError("HUURHULP_TELEGRAM_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return values
+
+    @property
+    def telegram_enabled(self) -> bool:
+        """Whether the gateway runs the Telegram channel (a token is set)."""
+        return bool(self.telegram_token.get_secret_value())
+
+    @property
+    def effective_telegram_base_file_url(self) -> str:
+        """Where files are downloaded from: Telegram's .../file/bot beside the base URL's .../bot."""
+        if self.telegram_base_file_url:
+            return self.telegram_base_file_url
+        base = self.telegram_base_url.rstrip("/")
+        head, sep, tail = base.rpartition("/")
+        return f"{head}/file/{tail}" if sep and tail.startswith("bot") else f"{base}/file/bot"
 
     @property
     def effective_database_url(self) -> str:

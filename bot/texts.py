@@ -95,6 +95,41 @@ TEXTS: dict[str, dict[str, str]] = {
             "Your message has been saved and goes to a caseworker. Are you in danger? Call 112."
         ),
     },
+    # Telegram: what the tenant sent is not text the bot can read.
+    "only_text": {
+        "nl": "Ik kan alleen tekst lezen. Typ je vraag in een paar woorden.",
+        "fr": "Je peux seulement lire du texte. Écrivez votre question en quelques mots.",
+        "en": "I can only read text. Please type your question in a few words.",
+    },
+    "only_text_person": {
+        "nl": (
+            "De hulpverlener kan alleen tekst, foto's en documenten openen. "
+            "Typ je bericht in een paar woorden."
+        ),
+        "fr": (
+            "Le travailleur social peut seulement ouvrir du texte, des photos et des documents. "
+            "Écrivez votre message en quelques mots."
+        ),
+        "en": (
+            "The caseworker can only open text, photos and documents. "
+            "Please type your message in a few words."
+        ),
+    },
+    "photo_forwarded": {
+        "nl": "Je foto is doorgegeven aan de hulpverlener.",
+        "fr": "Votre photo a été transmise au travailleur social.",
+        "en": "Your photo was passed to the caseworker.",
+    },
+    "document_forwarded": {
+        "nl": "Je document is doorgegeven aan de hulpverlener.",
+        "fr": "Votre document a été transmis au travailleur social.",
+        "en": "Your document was passed to the caseworker.",
+    },
+    "stale_button": {
+        "nl": "Deze knop werkt niet meer. Gebruik de nieuwste knoppen of typ je antwoord.",
+        "fr": "Ce bouton ne marche plus. Utilisez les boutons les plus récents ou écrivez votre réponse.",
+        "en": "This button no longer works. Use the newest buttons or type your answer.",
+    },
 }
 
 

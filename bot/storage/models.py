@@ -182,3 +182,32 @@ class ConsoleSession(Base):
     expires_at = Column(DateTime(timezone=True), nullable=False)
 
     __table_args__ = (Index("ix_console_sessions_caseworker_id", "caseworker_id"),)
+
+
+class OutboxItem(Base):
+    """An outbound message still to be pushed over a channel that delivers by itself (Telegram).
+
+    Written in the same transaction as the message, so a reply is never stored without its
+    delivery being queued. A sender task delivers pending items in id order per chat,
+    retrying network errors and flood control; never holds message text (that stays in
+    ``messages``), only delivery state.
+    """
+
+    __tablename__ = "outbox"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    message_id = Column(
+        Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    channel = Column(String(16), nullable=False)
+    chat_id = Column(String(64), nullable=False)  # the channel's address (Telegram chat id)
+    status = Column(String(16), nullable=False, default="pending")  # pending | sent | failed
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_error = Column(String(64), nullable=True)  # an error kind such as "retry_after", never text
+    external_message_id = Column(String(64), nullable=True)  # Telegram's message_id once sent
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_outbox_status_channel_chat", "status", "channel", "chat_id", "id"),)

@@ -42,6 +42,7 @@ from bot.storage.models import (
     ConsoleSession,
     Conversation,
     Message,
+    OutboxItem,
     utcnow,
 )
 
@@ -84,6 +85,10 @@ AUDIT_DETAIL_KEYS = frozenset(
     {"message_id", "note_id", "outcome", "to", "from", "username", "priority", "stage", "status", "count"}
 )
 AUDIT_DETAIL_MAX_CHARS = 64
+#: Channels whose outbound messages are pushed by a sender task through the outbox
+#: (the web chat's clients fetch theirs). Their outbound messages start as ``queued``.
+PUSH_CHANNELS = frozenset({"telegram"})
+OUTBOX_STATUSES = ("pending", "sent", "failed")
 
 # Execution option that marks a write transaction (BEGIN IMMEDIATE on SQLite).
 _WRITE_OPTION = "huurhulp_write"
@@ -142,7 +147,7 @@ class MessageRecord:
     def to_dict(self) -> dict[str, Any]:
         """JSON form used by the web chat API."""
         buttons = self.payload.get("buttons", []) if isinstance(self.payload, dict) else []
-        return {
+        found: dict[str, Any] = {
             "id": self.id,
             "direction": self.direction,
             "author": self.author,
@@ -151,6 +156,50 @@ class MessageRecord:
             "buttons": buttons if self.direction == "out" else [],
             "created_at": self.created_at.isoformat(),
         }
+        if self.attachment is not None:
+            # Only what a reader needs; the channel's file reference stays on the server.
+            found["attachment"] = {
+                "kind": self.attachment.get("kind"),
+                "file_name": self.attachment.get("file_name"),
+            }
+        return found
+
+    @property
+    def buttons(self) -> list[Button]:
+        """Buttons offered with an outbound message."""
+        if self.direction != "out" or not isinstance(self.payload, dict):
+            return []
+        return [Button(title=b["title"], payload=b["payload"]) for b in self.payload.get("buttons", [])]
+
+    @property
+    def attachment(self) -> dict[str, Any] | None:
+        """A file a tenant sent that a caseworker may open (kind, the channel's file id, name)."""
+        if self.direction != "in" or not isinstance(self.payload, dict):
+            return None
+        found = self.payload.get("attachment")
+        return found if isinstance(found, dict) else None
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """An outbox item with what is needed to deliver it (the message's text and buttons)."""
+
+    id: int
+    message_id: int
+    conversation_id: str
+    channel: str
+    chat_id: str
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime
+    last_error: str | None
+    external_message_id: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    text: str
+    buttons: tuple[Button, ...]
+    author: str
+    author_name: str | None
 
 
 @dataclass(frozen=True)
@@ -338,6 +387,55 @@ def _case_record(
     )
 
 
+def _queue_for_push(session: Session, conversation: Conversation, message: Message) -> None:
+    """In the message's own transaction: queue it for a channel that pushes (Telegram)."""
+    if conversation.channel not in PUSH_CHANNELS or not conversation.external_id:
+        return
+    message.status = "queued"
+    session.add(
+        OutboxItem(
+            message_id=message.id,
+            conversation_id=conversation.id,
+            channel=conversation.channel,
+            chat_id=conversation.external_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
+    )
+    session.flush()
+
+
+def _outbox_query() -> Any:
+    return (
+        select(OutboxItem, Message, Caseworker.display_name)
+        .join(Message, OutboxItem.message_id == Message.id)
+        .outerjoin(Caseworker, Message.caseworker_id == Caseworker.id)
+    )
+
+
+def _outbox_record(item: OutboxItem, message: Message, author_name: str | None) -> OutboxRecord:
+    buttons = message.payload.get("buttons", []) if isinstance(message.payload, dict) else []
+    return OutboxRecord(
+        id=item.id,
+        message_id=item.message_id,
+        conversation_id=item.conversation_id,
+        channel=item.channel,
+        chat_id=item.chat_id,
+        status=item.status,
+        attempts=int(item.attempts or 0),
+        next_attempt_at=_aware(item.next_attempt_at),
+        last_error=item.last_error,
+        external_message_id=item.external_message_id,
+        created_at=_aware(item.created_at),
+        sent_at=_aware_or_none(item.sent_at),
+        text=message.text,
+        buttons=tuple(Button(title=b["title"], payload=b["payload"]) for b in buttons),
+        author=message.author,
+        author_name=author_name,
+    )
+
+
 def hash_token(token: str) -> str:
     """sha256 of a bearer token, as stored."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -470,6 +568,37 @@ class Database:
             session.flush()
             return _conversation_record(row), token
 
+    def channel_conversation(
+        self, channel: str, external_id: str, language: str | None = None
+    ) -> tuple[ConversationRecord, bool]:
+        """The conversation of a channel address (a Telegram chat), created on first contact.
+
+        Returns it and whether it was created. The unique index on (channel, external_id)
+        settles a race between two first messages: the loser reads the winner's row.
+        """
+        query = select(Conversation).where(
+            Conversation.channel == channel, Conversation.external_id == external_id
+        )
+        with self._read() as session:
+            row = session.execute(query).scalar_one_or_none()
+            if row is not None:
+                return _conversation_record(row), False
+        try:
+            with self.session() as session:
+                row = Conversation(
+                    id=uuid.uuid4().hex,
+                    channel=channel,
+                    external_id=external_id,
+                    state=ConversationState.BOT.value,
+                    language=language,
+                )
+                session.add(row)
+                session.flush()
+                return _conversation_record(row), True
+        except IntegrityError:
+            with self._read() as session:
+                return _conversation_record(session.execute(query).scalar_one()), False
+
     def get_conversation(self, conversation_id: str) -> ConversationRecord:
         """The conversation with this id, or raise :class:`ConversationNotFound`."""
         with self._read() as session:
@@ -514,8 +643,25 @@ class Database:
 
     # Messages ----------------------------------------------------------------------
 
-    def store_inbound(self, conversation_id: str, text_: str, pressed_payload: str | None = None) -> int:
-        """Store a tenant message before anything else happens to it; returns its id."""
+    def store_inbound(
+        self,
+        conversation_id: str,
+        text_: str,
+        pressed_payload: str | None = None,
+        *,
+        media: Mapping[str, Any] | None = None,
+        attachment: bool = False,
+    ) -> int:
+        """Store a tenant message before anything else happens to it; returns its id.
+
+        ``media`` describes a non-text message (``{"kind": "photo", "file_id": ...}``);
+        with ``attachment`` it is also offered to the caseworker as a file to open.
+        """
+        payload: dict[str, Any] = {}
+        if pressed_payload:
+            payload["pressed"] = pressed_payload
+        if media is not None:
+            payload["attachment" if attachment else "media"] = dict(media)
         with self.session() as session:
             conversation = session.get(Conversation, conversation_id)
             if conversation is None:
@@ -525,7 +671,7 @@ class Database:
                 direction="in",
                 author="tenant",
                 text=text_,
-                payload={"pressed": pressed_payload} if pressed_payload else None,
+                payload=payload or None,
                 status="received",
             )
             session.add(row)
@@ -553,6 +699,9 @@ class Database:
         """Record replies sent to the tenant; returns their ids."""
         ids: list[int] = []
         with self.session() as session:
+            conversation = session.get(Conversation, conversation_id)
+            if conversation is None:
+                raise ConversationNotFound(conversation_id)
             for reply in replies:
                 row = Message(
                     conversation_id=conversation_id,
@@ -564,6 +713,7 @@ class Database:
                 )
                 session.add(row)
                 session.flush()
+                _queue_for_push(session, conversation, row)
                 ids.append(int(row.id))
         return ids
 
@@ -576,7 +726,7 @@ class Database:
         if not text_.strip():
             raise ValueError("a caseworker message needs text")
         with self.session() as session:
-            _lock_conversation(session, conversation_id)
+            conversation = _lock_conversation(session, conversation_id)
             held = _open_case(session, conversation_id)
             if held is None or held.status != "caseworker" or held.claimed_by != caseworker_id:
                 raise CaseConflict("Only the caseworker who holds the case can reply.")
@@ -591,7 +741,85 @@ class Database:
             )
             session.add(row)
             session.flush()
+            _queue_for_push(session, conversation, row)
             return int(row.id)
+
+    def get_message(self, message_id: int) -> MessageRecord | None:
+        """One stored message, or None."""
+        with self._read() as session:
+            found = session.execute(
+                select(Message, Caseworker.display_name)
+                .outerjoin(Caseworker, Message.caseworker_id == Caseworker.id)
+                .where(Message.id == message_id)
+            ).one_or_none()
+            return None if found is None else _message_record(*found)
+
+    # Outbox ------------------------------------------------------------------------
+
+    def outbox_pending_chats(self, channel: str) -> list[str]:
+        """Chats of a channel with messages waiting to be delivered."""
+        with self._read() as session:
+            rows = session.execute(
+                select(OutboxItem.chat_id)
+                .where(OutboxItem.channel == channel, OutboxItem.status == "pending")
+                .group_by(OutboxItem.chat_id)
+                .order_by(func.min(OutboxItem.id))
+            )
+            return [str(chat_id) for chat_id in rows.scalars()]
+
+    def next_outbox_item(self, channel: str, chat_id: str) -> OutboxRecord | None:
+        """The oldest pending item of a chat (messages go out in the order they were stored)."""
+        with self._read() as session:
+            found = session.execute(
+                _outbox_query()
+                .where(
+                    OutboxItem.channel == channel,
+                    OutboxItem.chat_id == chat_id,
+                    OutboxItem.status == "pending",
+                )
+                .order_by(OutboxItem.id)
+                .limit(1)
+            ).one_or_none()
+            return None if found is None else _outbox_record(*found)
+
+    def outbox_sent(self, outbox_id: int, external_message_id: str | None) -> None:
+        """The channel accepted the message."""
+        now = utcnow()
+        with self.session() as session:
+            item = session.get(OutboxItem, outbox_id)
+            if item is None:
+                return
+            item.status, item.sent_at, item.external_message_id = "sent", now, external_message_id
+            item.attempts = (item.attempts or 0) + 1
+            session.execute(update(Message).where(Message.id == item.message_id).values(status="sent"))
+
+    def outbox_retry(self, outbox_id: int, next_attempt_at: dt.datetime, error: str) -> int:
+        """Delivery failed for now: try again at ``next_attempt_at``. Returns the attempts so far."""
+        with self.session() as session:
+            item = session.get(OutboxItem, outbox_id)
+            if item is None:
+                return 0
+            item.attempts = (item.attempts or 0) + 1
+            item.next_attempt_at, item.last_error = next_attempt_at, error[:64]
+            return int(item.attempts)
+
+    def outbox_failed(self, outbox_id: int, error: str) -> None:
+        """Delivery failed for good (the chat blocked the bot, or gave up after a long outage)."""
+        with self.session() as session:
+            item = session.get(OutboxItem, outbox_id)
+            if item is None:
+                return
+            item.status, item.last_error = "failed", error[:64]
+            item.attempts = (item.attempts or 0) + 1
+            session.execute(update(Message).where(Message.id == item.message_id).values(status="failed"))
+
+    def list_outbox(self, conversation_id: str) -> list[OutboxRecord]:
+        """A conversation's outbox items, oldest first."""
+        with self._read() as session:
+            rows = session.execute(
+                _outbox_query().where(OutboxItem.conversation_id == conversation_id).order_by(OutboxItem.id)
+            ).all()
+            return [_outbox_record(*row) for row in rows]
 
     def last_offered_buttons(self, conversation_id: str) -> list[Button]:
         """Buttons of the most recent outbound message, if it had any."""
