@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: setup run test lint validate train test-stories pytest clean nlu-report
+.PHONY: setup run test lint validate train test-stories pytest clean nlu-report lang-report
 
 VENV := .venv/bin
 
@@ -36,3 +36,8 @@ clean:
 ## NLU cross-validation with intent F1 per language (trains 3 models; not part of `make test`).
 nlu-report: setup
 	$(VENV)/python scripts/nlu_crossval.py --folds 3
+
+## Language detection per language: our design vs langdetect and lingua alone, on the dev set
+## and, when present, the held-out set (not part of `make test`).
+lang-report: setup
+	$(VENV)/python scripts/lang_benchmark.py
