@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from types import FrameType
 
 from bot.auth import hash_password, validate_new_password
-from bot.settings import PROJECT_ROOT, get_settings
+from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.stack import Stack, StackError
 from bot.storage.repository import CaseworkerExists, Database
 from bot.training import RASA_PROJECT, TrainingFailed, ensure_model, rasa_environment, rasa_executable
@@ -110,6 +110,15 @@ def cmd_caseworker(args: argparse.Namespace) -> int:
         database.dispose()
 
 
+def _telegram_mode(settings: Settings) -> str:
+    """How the gateway talks to Telegram, for the start-up summary (never the token)."""
+    if not settings.telegram_enabled:
+        return "off (set HUURHULP_TELEGRAM_TOKEN to turn it on)"
+    if settings.telegram_webhook_url:
+        return f"webhook at {settings.telegram_webhook_url}"
+    return "long polling"
+
+
 def cmd_run(_args: argparse.Namespace) -> int:
     """Train if needed, start actions, Rasa and the gateway, stop them all on Ctrl-C."""
     settings = get_settings()
@@ -141,6 +150,7 @@ def cmd_run(_args: argparse.Namespace) -> int:
         f"  Rasa        {settings.effective_rasa_url}\n"
         f"  actions     {settings.effective_action_url}\n"
         f"  logs        {settings.log_dir}/\n"
+        f"  telegram    {_telegram_mode(settings)}\n"
         "Press Ctrl-C to stop."
     )
     exit_code = 0

@@ -96,6 +96,24 @@ class ManagedProcess:
             return ""
 
 
+def telegram_environment(settings: Settings) -> dict[str, str]:
+    """The Telegram settings for the gateway process, whether they came from the environment
+    or from a .env file (empty without a token: the gateway then runs without Telegram)."""
+    if not settings.telegram_enabled:
+        return {}
+    values = {
+        "HUURHULP_TELEGRAM_TOKEN": settings.telegram_token.get_secret_value(),
+        "HUURHULP_TELEGRAM_BASE_URL": settings.telegram_base_url,
+        "HUURHULP_TELEGRAM_BASE_FILE_URL": settings.telegram_base_file_url,
+        "HUURHULP_TELEGRAM_WEBHOOK_URL": settings.telegram_webhook_url,
+        "HUURHULP_TELEGRAM_SECRET": settings.telegram_secret.get_secret_value(),
+        "HUURHULP_TELEGRAM_POLL_TIMEOUT": str(settings.telegram_poll_timeout),
+        "HUURHULP_TELEGRAM_CHAT_INTERVAL": str(settings.telegram_chat_interval),
+        "HUURHULP_TELEGRAM_MESSAGES_PER_SECOND": str(settings.telegram_messages_per_second),
+    }
+    return {name: value for name, value in values.items() if value}
+
+
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     # The group may already be gone; that is the outcome we wanted.
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -157,6 +175,7 @@ class Stack:
             "HUURHULP_ACTION_PORT": str(settings.action_port),
             "HUURHULP_PORT": str(settings.port),
             "HUURHULP_HOST": settings.host,
+            **telegram_environment(settings),
         }
         self.gateway = ManagedProcess(
             name="gateway",

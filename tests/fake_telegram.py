@@ -11,6 +11,7 @@ and come back on the same port.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -144,6 +145,7 @@ class FakeTelegram:
         self.online = True
 
     async def _stop_site(self) -> None:
+        self.online = False  # kept-alive connections are dropped too (see _api)
         if self._site is not None:
             await self._site.stop()
             self._site = None
@@ -268,6 +270,11 @@ class FakeTelegram:
     # Handlers ----------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
+        if not self.online:
+            # Offline: a request on a connection kept alive from before gets no answer at all.
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=503)  # written to a closed connection: never arrives
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
@@ -340,10 +347,8 @@ class FakeTelegram:
             return found
         assert self._new_update is not None
         async with self._new_update:
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._new_update.wait_for(lambda: bool(pending())), timeout)
-            except asyncio.TimeoutError:
-                pass
         return pending()
 
     async def _file(self, request: web.Request) -> web.Response:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from anyio import to_thread
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -50,6 +50,7 @@ from telegram.ext import (
 from bot import texts
 from bot.channels.telegram_outbox import CHANNEL, TelegramOutbox, parse_callback_data
 from bot.channels.webchat import read_json_object
+from bot.console.routes import SECURITY_HEADERS, ConsoleUser, current_user
 from bot.errors import ApiError
 from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.language import SUPPORTED_LANGUAGES
@@ -57,7 +58,7 @@ from bot.messages import Button, Inbound, Outbound
 from bot.router import Router, clean_text
 from bot.settings import Settings
 from bot.states import ConversationState
-from bot.storage.repository import ConversationRecord, Database, MessageRecord
+from bot.storage.repository import CaseNotFound, ConversationRecord, Database, MessageRecord
 
 log = logging.getLogger(__name__)
 
@@ -305,7 +306,12 @@ class TelegramChannel:
 
     async def feed_webhook(self, data: dict[str, Any]) -> None:
         """Queue a posted update for the handlers (Telegram may post one again: deduplicated)."""
-        update = Update.de_json(data, self.application.bot)
+        try:
+            update = Update.de_json(data, self.application.bot)
+        except (TypeError, ValueError, KeyError) as error:
+            # Answering an error would make Telegram post it again and again.
+            log.error("telegram update %s could not be read: %s", data.get("update_id"), type(error).__name__)
+            return
         if update.update_id in self._seen_updates:
             return
         self._seen_updates.append(update.update_id)
@@ -521,3 +527,45 @@ async def webhook(request: Request) -> Response:
         raise ApiError(400, "malformed_update", "Not a Telegram update.")
     await channel.feed_webhook(body)
     return Response(status_code=200)
+
+
+@router.get("/api/console/cases/{case_id}/attachments/{message_id}", tags=["console"])
+async def case_attachment(
+    case_id: int, message_id: int, request: Request, user: ConsoleUser = Depends(current_user)
+) -> Response:
+    """A photo or document the tenant sent while a person held the conversation.
+
+    Fetched from the Bot API when opened (``getFile``, then the file URL); never stored
+    here. Photos are shown inline; documents are always downloaded, never rendered.
+    """
+    channel: TelegramChannel | None = request.app.state.telegram
+    db: Database = request.app.state.db
+    try:
+        case = await to_thread.run_sync(db.get_case, case_id)
+    except CaseNotFound:
+        raise ApiError(404, "case_not_found", "There is no case with this id.") from None
+    message = await to_thread.run_sync(db.get_message, message_id)
+    attachment = message.attachment if message is not None else None
+    if message is None or message.conversation_id != case.conversation_id or attachment is None:
+        raise ApiError(404, "attachment_not_found", "This case has no such attachment.")
+    if channel is None or not channel.ready:
+        raise ApiError(503, "telegram_unavailable", "Telegram is not connected right now.")
+    try:
+        content = await channel.fetch_file(attachment)
+    except TelegramError as error:
+        log.warning("attachment of message %s: %s", message_id, type(error).__name__)
+        raise ApiError(502, "telegram_file_failed", "Telegram did not give the file. Try later.") from None
+    await to_thread.run_sync(db.audit, user.caseworker.id, "viewed", case_id, {"message_id": message_id})
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
+    if attachment.get("kind") == "photo":
+        return Response(content, media_type="image/jpeg", headers=headers)  # Telegram photos are JPEG
+    name = _safe_file_name(attachment.get("file_name"), message_id)
+    headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(content, media_type="application/octet-stream", headers=headers)
+
+
+def _safe_file_name(name: Any, message_id: int) -> str:
+    """A file name safe for a header: letters, digits, dot, dash, underscore."""
+    cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in str(name or ""))
+    cleaned = cleaned.strip("._")[:100]
+    return cleaned or f"document-{message_id}"

@@ -138,7 +138,19 @@
       node.append(el("ul", { class: "msg-buttons", "aria-label": "Knoppen die de huurder zag" },
         ...buttons.map((title) => el("li", { text: title }))));
     }
+    if (m.attachment) node.append(attachmentNode(m));
     return node;
+  }
+
+  // A photo or document the tenant sent (Telegram), fetched through the console's own route.
+  function attachmentNode(m) {
+    const url = `/api/console/cases/${encodeURIComponent(caseId)}/attachments/${encodeURIComponent(m.id)}`;
+    if (m.attachment.kind === "photo") {
+      return el("a", { class: "attachment", href: url, target: "_blank", rel: "noopener", "data-testid": "attachment" },
+        el("img", { src: url, alt: "Foto van de huurder", loading: "lazy" }));
+    }
+    return el("a", { class: "attachment", href: url, download: m.attachment.file_name || "", "data-testid": "attachment" },
+      `Document openen${m.attachment.file_name ? ": " + m.attachment.file_name : ""}`);
   }
 
   function addMessages(messages, forceScroll) {
