@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dialogue.common import SUPPORTED_LANGUAGES
+from actions.languages import SUPPORTED_LANGUAGES
 
 
 class ActionSetLanguage(Action):
