@@ -76,12 +76,7 @@ def _domain_responses(language: str) -> dict[str, dict[str, Any]]:
 
 def _gateway_texts(language: str) -> dict[str, str]:
     locale = LOCALES_DIR / f"{language}.yml"
-    if locale.exists():
-        return dict(yaml.safe_load(locale.read_text(encoding="utf-8")) or {})
-    sys.path.insert(0, str(ROOT))
-    from bot.texts import TEXTS  # type: ignore[attr-defined]
-
-    return {key: variants[language] for key, variants in TEXTS.items() if language in variants}
+    return dict(yaml.safe_load(locale.read_text(encoding="utf-8")) or {}) if locale.exists() else {}
 
 
 def _info(language: str) -> dict[str, dict[str, Any]]:
@@ -286,16 +281,19 @@ def _import_canned(language: str, bundle: dict[str, Any], reasons: dict[str, str
 
 
 def _import_texts(language: str, bundle: dict[str, Any], reasons: dict[str, str]) -> None:
-    LOCALES_DIR.mkdir(exist_ok=True)
+    """Write the catalog; keys the bundle lacks but the catalog has (added later) stay."""
+    path = LOCALES_DIR / f"{language}.yml"
+    merged = dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    merged.update(bundle["texts"])
     lines = [
         f"# Gateway texts in {language} (bot/texts.py). Same keys in every language;",
         "# placeholders in {braces} stay as they are. REVIEW marks await a native speaker.",
     ]
-    for key, value in bundle["texts"].items():
+    for key, value in merged.items():
         if reasons.get(f"texts.{key}"):
             lines.append(f"# REVIEW({language}): {reasons[f'texts.{key}']}")
         lines.append(yaml.safe_dump({key: value}, allow_unicode=True, width=100).rstrip("\n"))
-    (LOCALES_DIR / f"{language}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def import_bundle(language: str, bundle: dict[str, Any]) -> None:

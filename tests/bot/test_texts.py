@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 
 import pytest
 
-from bot.language import SUPPORTED_LANGUAGES
-from bot.texts import TEXTS, text
+from actions.languages import SUPPORTED_LANGUAGES
+from bot.texts import catalog, format_opening, text
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
-def test_every_text_in_every_language_with_the_same_fields(key: str) -> None:
-    variants = TEXTS[key]
-    assert set(variants) == set(SUPPORTED_LANGUAGES)
-    fields = {lang: {f for _, f, _, _ in string.Formatter().parse(t) if f} for lang, t in variants.items()}
-    assert len({frozenset(f) for f in fields.values()}) == 1, fields
+def _fields(template: str) -> frozenset[str]:
+    return frozenset(f for _, f, _, _ in string.Formatter().parse(template) if f)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_every_language_has_every_text_with_the_same_fields(language: str) -> None:
+    dutch = catalog("nl")
+    texts = catalog(language)
+    assert set(texts) == set(dutch)
+    for key, template in texts.items():
+        assert template.strip(), key
+        assert _fields(template) == _fields(dutch[key]), key
 
 
 def test_values_are_filled_in_and_unknown_languages_fall_back_to_dutch() -> None:
     assert "nummer 3" in text("waiting", "nl", position=3)
     assert "numéro 3" in text("waiting", "fr", position=3)
     assert text("cancelled", "xx") == text("cancelled", "nl")
+    assert text("cancelled", None) == text("cancelled", "nl")
+
+
+def test_the_next_opening_is_said_in_the_tenants_language() -> None:
+    wednesday = dt.datetime(2026, 11, 25, 9, 0)
+    assert format_opening(wednesday, "nl") == "woensdag om 09:00"
+    assert format_opening(wednesday, "fr") == "mercredi à 09:00"
+    assert format_opening(wednesday, "en") == "on Wednesday at 09:00"
+    assert format_opening(wednesday, "xx") == "woensdag om 09:00"
