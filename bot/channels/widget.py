@@ -101,4 +101,4 @@ class WebApiCors:
         origin = headers.get("origin")
         if origin is None or "*" in self.origins or origin in self.origins:
             return True
-        return origin.partition("://")[2] == headers.get("host")
+        return bool(origin.partition("://")[2] == headers.get("host"))

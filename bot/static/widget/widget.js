@@ -90,17 +90,17 @@
     "height:580px;max-height:calc(100vh - 100px);display:flex;flex-direction:column;background:#fff;color:#1a1a1a;" +
     "border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.3);overflow:hidden}" +
     ".left .panel{right:auto;left:16px}[hidden]{display:none!important}" +
-    "header{display:flex;align-items:center;gap:4px;padding:6px 6px 6px 14px;background:var(--c);color:var(--on)}" +
-    "[dir=rtl] header{padding:6px 14px 6px 6px}" +
+    ".head{display:flex;align-items:center;gap:4px;padding:6px 6px 6px 14px;background:var(--c);color:var(--on)}" +
+    "[dir=rtl] .head{padding:6px 14px 6px 6px}" +
     "h2{flex:1;margin:0;font-size:17px;font-weight:700}" +
-    "header button{background:none;color:inherit;border:1px solid transparent;border-radius:6px;padding:6px 8px}" +
-    "header button:hover{border-color:currentColor}.x{font-size:22px;line-height:1;padding:2px 10px}" +
+    ".head button{background:none;color:inherit;border:1px solid transparent;border-radius:6px;padding:6px 8px}" +
+    ".head button:hover{border-color:currentColor}.x{font-size:22px;line-height:1;padding:2px 10px}" +
     ".hint{margin:12px 14px 0;color:#444}" +
     ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px}" +
-    ".msg{max-width:88%;align-self:flex-start}.tenant{align-self:flex-end}.system{align-self:center;max-width:95%}" +
+    ".msg{max-width:88%;align-self:flex-start}.tenant{align-self:flex-end}" +
     ".bubble{margin:0;padding:8px 12px;border-radius:14px;background:#eef0f3;white-space:pre-wrap;overflow-wrap:anywhere}" +
     ".tenant .bubble{background:var(--c);color:var(--on)}.caseworker .bubble{background:#fff3c4}" +
-    ".system .bubble{background:none;color:#444;font-style:italic;text-align:center}" +
+    ".system .bubble{background:#fff;border:1px solid #c9ced6}" +
     ".pending .bubble{opacity:.75}.bubble a{color:inherit}" +
     ".name{margin:0 4px 2px;font-size:13px;color:#444}" +
     ".choices{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}" +
@@ -147,7 +147,7 @@
   panel.hidden = true;
   panel.setAttribute("role", "dialog");
   panel.setAttribute("aria-labelledby", "hh-title");
-  var header = panel.appendChild(el("header"));
+  var header = panel.appendChild(el("div", "head"));
   var title = header.appendChild(el("h2"));
   title.id = "hh-title";
   var fresh = header.appendChild(el("button"));
@@ -240,6 +240,7 @@
     stop();
     conv = null;
     save();
+    setLive(false);
     seen = {};
     log.textContent = "";
     hint.hidden = false;
@@ -345,6 +346,7 @@
         conv = { id: made.conversation_id, token: made.token, last: 0 };
         noteLanguage(made.language);
         save();
+        setLive(false);
         connect();
         poll();
       });
@@ -355,6 +357,7 @@
     stop();
     conv = null;
     save();
+    setLive(false);
     seen = {};
     log.textContent = "";
   }
@@ -393,7 +396,7 @@
     say(str("notSent") + " " + text);
   }
 
-  function send(text, payload) {
+  function send(text, payload, typed) {
     if (busy) return false;
     busy = true;
     say("");
@@ -418,7 +421,7 @@
       }, function (error) {
         item.remove();
         showLatestChoices();
-        if (!payload) input.value = input.value ? text + " " + input.value : text;  // never lose it
+        if (typed) input.value = input.value ? typed + " " + input.value : typed;  // never lose it
         failed(error);
         input.focus();
       })
@@ -429,7 +432,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (text && send(text)) input.value = "";
+    if (text && send(text, null, input.value)) input.value = "";
   });
   log.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest(".choices button")) input.focus();
@@ -446,7 +449,8 @@
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
       if (frame.type === "ready") {
-        ready = live = true;
+        ready = true;
+        setLive(true);
         tries = 0;
         clearOffline();
         poll();
@@ -466,10 +470,15 @@
     socket.onclose = function () {
       if (sock !== socket) return;
       sock = null;
-      live = false;
+      setLive(false);
       retry();
       poll();
     };
+  }
+
+  function setLive(on) {  // data-connection on the host element: live, polling, or none yet
+    live = on;
+    host.setAttribute("data-connection", on ? "live" : conv ? "polling" : "none");
   }
 
   function retry() {
@@ -492,7 +501,7 @@
     clearTimeout(pollTimer);
     var socket = sock;
     sock = null;
-    live = false;
+    setLive(false);
     if (socket) { socket.onmessage = socket.onclose = null; socket.close(); }
   }
 
@@ -502,6 +511,7 @@
   });
   window.addEventListener("online", function () {
     tries = 0;
+    if (!conv) clearOffline();
     connect();
     sync().catch(function () {});
   });
@@ -510,6 +520,7 @@
   setLanguage((conv && conv.ui) || chosen || (conv && known(conv.language)) || known(navigator.language) || "nl");
   function mount() {
     document.body.appendChild(host);
+    setLive(false);
     if (!conv) return;
     var current = conv;
     current.last = 0;  // render the whole stored history

@@ -124,9 +124,11 @@ def test_websocket_handshake_checks_the_origin(client_for: Callable[[str], TestC
     client = client_for(SITE)
     created = client.post("/api/web/conversations").json()
     path = f"/api/web/conversations/{created['conversation_id']}/ws"
-    with pytest.raises(WebSocketDisconnect):
-        with client.websocket_connect(path, headers={"Origin": "https://evil.example"}) as socket:
-            socket.receive_json()
+    with (
+        pytest.raises(WebSocketDisconnect),
+        client.websocket_connect(path, headers={"Origin": "https://evil.example"}) as socket,
+    ):
+        socket.receive_json()
     for origin in (SITE, "http://testserver"):  # an allowed site, and the gateway's own pages
         with client.websocket_connect(path, headers={"Origin": origin}) as socket:
             socket.send_json({"token": created["token"], "after": 0})
