@@ -53,8 +53,8 @@ def trained_model() -> Path:
 TEST_TODAY = "2026-11-25"
 
 
-def start_stack(var_dir: Path, model: Path) -> RunningStack:
-    """Start a stack on free ports under ``var_dir``."""
+def start_stack(var_dir: Path, model: Path, extra_env: dict[str, str] | None = None) -> RunningStack:
+    """Start a stack on free ports under ``var_dir`` (``extra_env``: more HUURHULP_* settings)."""
     settings = Settings(
         var_dir=var_dir,
         database_url="",
@@ -66,7 +66,7 @@ def start_stack(var_dir: Path, model: Path) -> RunningStack:
         rasa_timeout=30.0,
     )
     token = secrets.token_urlsafe(16)
-    stack = Stack(settings, model, token, extra_env={"HUURHULP_TODAY": TEST_TODAY})
+    stack = Stack(settings, model, token, extra_env={"HUURHULP_TODAY": TEST_TODAY, **(extra_env or {})})
     stack.start()
     return RunningStack(stack=stack, settings=settings, token=token)
 
