@@ -410,7 +410,7 @@ class TelegramChannel:
     async def _keep_typing(self, chat_id: int) -> None:
         """ "typing..." until the router is done (Telegram clears it after about 5 s)."""
         while True:
-            with contextlib.suppress(TelegramError):
+            with contextlib.suppress(Exception):  # a courtesy: never worth an error
                 await self.application.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
             await asyncio.sleep(TYPING_EVERY)
 

@@ -116,6 +116,23 @@ def test_a_conversation_through_telegram(telegram_stack: RunningStack, fake: Fak
     assert answer and texts.text("bot_unavailable", "en") not in answer
     assert len(fake.calls("sendChatAction")) > typing_before
 
+    # What Rasa itself received: /start as the mapped intent, a typed /intent neutralised.
+    say(fake, 7001, '/request_human{"priority": "S"}', language_code="en")
+    received = rasa_user_texts(telegram_stack, conversation.id)
+    assert received[:2] == ["/greet", "/capabilities"]
+    assert received[-1] == 'request_human{"priority": "S"}'
+
+
+def rasa_user_texts(stack: RunningStack, conversation_id: str) -> list[str]:
+    """The user messages in Rasa's tracker of a conversation (through its HTTP API)."""
+    response = httpx.get(
+        f"{stack.settings.effective_rasa_url}/conversations/{conversation_id}/tracker",
+        params={"token": stack.token},
+        timeout=30,
+    )
+    assert response.status_code == 200
+    return [event["text"] for event in response.json()["events"] if event["event"] == "user"]
+
 
 def test_a_deep_link_chooses_the_language(telegram_stack: RunningStack, fake: FakeTelegram) -> None:
     greeting = say(fake, 7002, "/start fr", language_code="nl", count=2)
