@@ -14,13 +14,15 @@ from typing import Any
 
 from anyio import to_thread
 
+from actions.languages import ENDONYMS, SUPPORTED_LANGUAGES
+
 # The crisis lexicon is shared with the action server and `huurhulp triage`: one list of
 # phrasings, one place to improve it. (actions never imports bot; this direction is fine.)
 from actions.triage import detect_crisis
 from bot import texts
 from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.health import action_server_status
-from bot.language import choose_language
+from bot.language import choose_language, requested_language, unsupported_language
 from bot.messages import Button, Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.states import ConversationState, Event, bot_answers
@@ -37,6 +39,39 @@ _READABLE = re.compile(r"[^\W_]")
 UNREADABLE_INTENT = "/unreadable"
 #: Sent to Rasa when the crisis lexicon recognises danger to life or safety.
 CRISIS_INTENT = "/crisis"
+#: Payload of a language button ("/language:tr"); handled by the gateway, never sent to Rasa.
+LANGUAGE_PAYLOAD_PREFIX = "/language:"
+
+
+def language_buttons() -> tuple[Button, ...]:
+    """One button per supported language, each labelled in its own language."""
+    return tuple(Button(ENDONYMS[code], f"{LANGUAGE_PAYLOAD_PREFIX}{code}") for code in SUPPORTED_LANGUAGES)
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """Which language to answer in, and whether the message was about the language itself."""
+
+    language: str
+    explicit: bool = False  # the tenant pressed a language button or asked for a language
+    unsupported: str | None = None  # the message is clearly in a language we do not speak
+
+
+def decide_language(current: str | None, inbound: Inbound) -> LanguageDecision:
+    """The language for this message: a pressed button or a request wins, then detection.
+
+    Pure but CPU-bound (two detectors): run it off the event loop.
+    """
+    payload = inbound.button_payload or ""
+    if payload.startswith(LANGUAGE_PAYLOAD_PREFIX):
+        pressed = payload[len(LANGUAGE_PAYLOAD_PREFIX) :]
+        if pressed in SUPPORTED_LANGUAGES:
+            return LanguageDecision(pressed, explicit=True)
+    requested = requested_language(inbound.text)
+    if requested in SUPPORTED_LANGUAGES:
+        return LanguageDecision(requested, explicit=True)
+    language = choose_language(current, inbound.text, inbound.language_hint)
+    return LanguageDecision(language, unsupported=unsupported_language(inbound.text))
 
 
 def clean_text(raw: str) -> str:
@@ -97,17 +132,52 @@ class Router:
             db.store_inbound, inbound.conversation_id, inbound.text, inbound.button_payload
         )
         conversation = await to_thread.run_sync(db.get_conversation, inbound.conversation_id)
-        language = choose_language(conversation.language, inbound.text, inbound.language_hint)
+        decision = await to_thread.run_sync(decide_language, conversation.language, inbound)
+        language = decision.language
         if language != conversation.language:
             await to_thread.run_sync(db.set_language, conversation.id, language)
         notice: list[Outbound] = []
         if await to_thread.run_sync(db.count_messages, conversation.id, "out") == 0:
-            # Before anything else, once: what we keep and who reads it (also when Rasa is down).
-            notice = [Outbound(text=texts.text("privacy_notice", language), author="system")]
+            # Before anything else, once: what we keep and who reads it (also when Rasa is
+            # down), and the languages the tenant can choose from.
+            notice = [
+                Outbound(
+                    text=texts.text("privacy_notice", language), buttons=language_buttons(), author="system"
+                )
+            ]
             await to_thread.run_sync(db.store_outbound, conversation.id, notice)
+        about_language = await self._about_language(
+            conversation, message_id, decision, crisis=detect_crisis(inbound.text)
+        )
+        if about_language is not None:
+            about_language.replies[:0] = notice
+            return about_language
         result = await self._route(inbound, message_id, conversation, language)
         result.replies[:0] = notice
         return result
+
+    async def _about_language(
+        self, conversation: ConversationRecord, message_id: int, decision: LanguageDecision, crisis: bool
+    ) -> RouteResult | None:
+        """Answer a language choice, or a message in a language we do not speak; else None.
+
+        Neither goes to Rasa: the gateway owns the language. A person holding the
+        conversation reads the message anyway; the tenant only gets the confirmation.
+        """
+        if crisis:
+            return None  # the crisis route beats everything
+        if decision.explicit:
+            replies = [Outbound(text=texts.text("language_switched", decision.language), author="system")]
+        elif decision.unsupported and bot_answers(conversation.state):
+            # Dutch and English, the languages most people in Flanders read, plus the list.
+            both = "\n\n".join(texts.text("unsupported_language", lang) for lang in ("nl", "en"))
+            replies = [Outbound(text=both, buttons=language_buttons(), author="system")]
+        else:
+            return None
+        await to_thread.run_sync(self.db.store_outbound, conversation.id, replies)
+        await to_thread.run_sync(self.db.mark_inbound, message_id, "handled")
+        log.info("conversation %s: language message %s handled", conversation.id, message_id)
+        return RouteResult(replies=replies, language=decision.language, state=conversation.state)
 
     async def _route(
         self, inbound: Inbound, message_id: int, conversation: ConversationRecord, language: str
