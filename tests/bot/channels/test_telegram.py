@@ -487,3 +487,19 @@ def test_pending_messages_are_sent_at_startup_paced_per_chat(
         lambda: [m.status for m in db_of(client).messages_after(first.id)] == ["sent"] * 3,
         what="messages marked sent",
     )
+
+
+def test_the_gateway_starts_while_telegram_is_down_and_connects_later(
+    tmp_path: Path, fake: FakeTelegram, offline_client_factory: Callable[[Settings], TestClient]
+) -> None:
+    fake.go_offline()
+    started = time.monotonic()
+    client = offline_client_factory(telegram_settings(tmp_path, fake, **WEBHOOK))
+    assert time.monotonic() - started < 10  # the web chat and console do not wait for Telegram
+    assert client.get("/healthz").status_code == 503  # (Rasa is down here; the gateway answers)
+    assert post_update(client, fake.text_update(99, "hallo")) == 503  # Telegram will post again
+    fake.go_online()
+    fake.wait_for(lambda: fake.calls("setWebhook"), timeout=20, what="setWebhook after the outage")
+    fake.wait_for(lambda: client.app.state.telegram.ready, what="ready")  # type: ignore[attr-defined]
+    assert post_update(client, fake.text_update(99, "hallo")) == 200
+    assert fake.wait_sent(99, 3)[0] == texts.text("privacy_notice", "nl")
