@@ -9,8 +9,8 @@ from __future__ import annotations
 
 #: Every language with full content. The first is the fallback.
 ALL_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en", "tr", "ar", "pl", "ro", "uk")
-#: Languages switched on. Equal to ALL_LANGUAGES once their content is complete.
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
+#: Languages switched on (all of them: every one has its content).
+SUPPORTED_LANGUAGES: tuple[str, ...] = ALL_LANGUAGES
 DEFAULT_LANGUAGE: str = SUPPORTED_LANGUAGES[0]
 #: Written right to left (the widget and the console lay these out mirrored).
 RTL_LANGUAGES: frozenset[str] = frozenset({"ar"})
