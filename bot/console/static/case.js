@@ -132,7 +132,7 @@
     const node = el("div", { class: `msg msg-${author} msg-${m.direction === "in" ? "in" : "out"}`,
       "data-testid": "message", "data-author": author, "data-message-id": m.id },
       el("p", { class: "meta" }, el("span", { class: "author", text: name }), " · ", HH.timeElement(m.created_at)),
-      el("p", { class: "text", text: m.text || "" }));
+      el("p", { class: "text", dir: "auto", text: m.text || "" }));
     const buttons = (m.buttons || []).map((b) => (b && typeof b === "object" ? b.title || b.payload : b)).filter(Boolean);
     if (buttons.length) {
       node.append(el("ul", { class: "msg-buttons", "aria-label": "Knoppen die de huurder zag" },

@@ -103,7 +103,10 @@
     payment_worry: "Zorgen over betalen",
     none: "Geen signaal",
   };
-  const LANGUAGES = { nl: "Nederlands", fr: "Frans", en: "Engels" };
+  const LANGUAGES = {
+    nl: "Nederlands", fr: "Frans", en: "Engels", tr: "Turks",
+    ar: "Arabisch", pl: "Pools", ro: "Roemeens", uk: "Oekraïens",
+  };
   const CHANNELS = { web: "Webchat", webchat: "Webchat", telegram: "Telegram" };
   const STATUSES = { bot: "Bij de bot", waiting: "Wachtend", caseworker: "In behandeling", closed: "Afgesloten" };
   const FLAGS = { children: "Kinderen", health: "Gezondheid", health_problems: "Gezondheid", income_loss: "Inkomensverlies" };
