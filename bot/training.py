@@ -7,6 +7,7 @@ is the whole cache check, and an old model is never mistaken for a current one.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -72,6 +73,17 @@ def ensure_model(
     if target.exists() and not force:
         return target, False
     models_dir.mkdir(parents=True, exist_ok=True)
+    # One training at a time per models folder: a second caller (another test session,
+    # `make run` beside `make test`) waits and then finds the model instead of training the
+    # same model again on the same two cores.
+    with (models_dir / ".train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and not force:
+            return target, False
+        return _train(target, models_dir, var_dir, project), True
+
+
+def _train(target: Path, models_dir: Path, var_dir: Path, project: Path) -> Path:
     command = [
         rasa_executable(),
         "train",
@@ -92,4 +104,4 @@ def ensure_model(
         raise TrainingFailed(f"rasa train failed (exit code {completed.returncode}); see its output above")
     if not target.exists():
         raise RuntimeError(f"rasa train finished but {target} is missing")
-    return target, True
+    return target
