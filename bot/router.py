@@ -43,6 +43,11 @@ CRISIS_INTENT = "/crisis"
 LANGUAGE_PAYLOAD_PREFIX = "/language:"
 
 
+def is_language_payload(payload: str | None) -> bool:
+    """Whether ``payload`` is a language button's (always accepted, handled by the gateway)."""
+    return bool(payload) and str(payload).startswith(LANGUAGE_PAYLOAD_PREFIX)
+
+
 def language_buttons() -> tuple[Button, ...]:
     """One button per supported language, each labelled in its own language."""
     return tuple(Button(ENDONYMS[code], f"{LANGUAGE_PAYLOAD_PREFIX}{code}") for code in SUPPORTED_LANGUAGES)

@@ -55,7 +55,7 @@ from bot.errors import ApiError
 from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.language import SUPPORTED_LANGUAGES
 from bot.messages import Button, Inbound, Outbound
-from bot.router import Router, clean_text
+from bot.router import Router, clean_text, is_language_payload
 from bot.settings import Settings
 from bot.states import ConversationState
 from bot.storage.repository import CaseNotFound, ConversationRecord, Database, MessageRecord
@@ -368,8 +368,11 @@ class TelegramChannel:
             button = await self._pressed_button(conversation.id, query.data)
             if button is not None:
                 offered = await to_thread.run_sync(self.db.last_offered_buttons, conversation.id)
-                if button.payload not in {b.payload for b in offered}:
+                if button.payload not in {b.payload for b in offered} and not is_language_payload(
+                    button.payload
+                ):
                     # An old keyboard: kept for the record, but it must not drive the bot.
+                    # (Language buttons stay valid: choosing a language is always allowed.)
                     message_id = await to_thread.run_sync(
                         self.db.store_inbound, conversation.id, button.title, button.payload
                     )
