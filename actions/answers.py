@@ -1,14 +1,28 @@
 """Reading intake answers typed as free text: yes/no, amounts, who already helps.
 
 Buttons cover most answers, but tenants also type ("ja hoor", "2 maand", "900 euro",
-"het cpas"). These readers are small, pure and language-aware; anything they cannot read
-returns ``None`` so the form asks again instead of guessing.
+"het cpas", "nu știu", "متأخر شهرين"). These readers are small, pure and language-aware;
+anything they cannot read returns ``None`` so the form asks again instead of guessing.
+
+nl/fr/en words are written below; tr, ar, pl, ro and uk words (yes, no, don't know,
+number words, month units, euro words) come from ``actions/lexicon/<code>/words.yml``,
+loaded on first use. The readers take no language: every language's words apply, and a
+few words that are also Flemish chat ("da" = dat, "nu" = now) only count when no
+nl/fr/en yes/no word is in the same answer.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from actions.dates import load_words
+
+#: The languages whose answer words come from the lexicon files.
+LEXICON_LANGUAGES: tuple[str, ...] = ("tr", "ar", "pl", "ro", "uk")
 
 _NUMBER_WORDS = {
     # nl
@@ -69,13 +83,148 @@ YES_WORDS = frozenset(
 NO_WORDS = frozenset(
     ["nee", "neen", "nein", "nope", "no", "non", "nah", "niet", "geen", "nooit", "never", "jamais", "pas"]
 )
+#: "I don't know" in nl/fr/en. A don't-know answer is neither yes nor no, even though it
+#: contains a "no" word ("ik weet het niet", "je ne sais pas", "I don't know").
+DONT_KNOW_PHRASES: tuple[str, ...] = (
+    "weet niet",
+    "weet het niet",
+    "weet ik niet",
+    "weet nie",
+    "geen idee",
+    "geen flauw idee",
+    "sais pas",
+    "ne sais pas",
+    "sais pas trop",
+    "aucune idee",
+    "je ne sais",
+    "don't know",
+    "dont know",
+    "do not know",
+    "no idea",
+    "not sure",
+    "idk",
+)
+
+# Letters without a decomposition that tenants type either way (Turkish dotless i,
+# Polish l with stroke), apostrophes, and Arabic-Indic digits (٣ -> 3).
+_TRANSLATE = str.maketrans(
+    {
+        "\u0131": "i",
+        "\u0142": "l",
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        **{chr(0x0660 + n): str(n) for n in range(10)},
+        **{chr(0x06F0 + n): str(n) for n in range(10)},
+    }
+)
 
 
 def fold(text: str) -> str:
-    """Lowercase without accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lowercase without accents, single spaces, ASCII digits and apostrophes."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLATE))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
+
+
+def _phrases(words: Any) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words if isinstance(w, str) and fold(w)) if isinstance(words, list) else ()
+
+
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word match of any phrase (``*`` ends a stem); never matches when empty."""
+    if not phrases:
+        return re.compile("(?!)")
+    parts = sorted({re.escape(p).replace(r"\*", r"\w*").replace(r"\ ", r"\s+") for p in phrases}, key=len)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(reversed(parts)) + r")(?![\w'])")
+
+
+@dataclass(frozen=True)
+class _LexiconWords:
+    yes: re.Pattern[str]
+    no: re.Pattern[str]
+    weak_yes: re.Pattern[str]
+    weak_no: re.Pattern[str]
+    dont_know: re.Pattern[str]
+    numbers: dict[str, float]
+    months: re.Pattern[str]  # "<count> [half] <month unit>"
+    counted_months: re.Pattern[str]  # the Arabic dual "شهرين"
+    counted_values: dict[str, float]
+    not_debt_before: re.Pattern[str]
+    not_debt_after: re.Pattern[str]
+    debt_before: re.Pattern[str]
+    euros: re.Pattern[str]
+
+
+def _alternation(words: Any) -> str:
+    escaped = {re.escape(w).replace(r"\ ", r"\s+") for w in words}
+    return "(?:" + "|".join(sorted(escaped, key=len, reverse=True)) + ")" if escaped else "(?!)"
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _LexiconWords:
+    """The answer words of the lexicon languages, folded (loaded on first use)."""
+    yes: list[str] = []
+    no: list[str] = []
+    weak: list[str] = []
+    dont_know: list[str] = list(DONT_KNOW_PHRASES)
+    numbers: dict[str, float] = {}
+    halves: list[str] = []
+    month_units: list[str] = []
+    counted: dict[str, float] = {}
+    before: list[str] = []
+    after: list[str] = []
+    debt: list[str] = []
+    euro_words: list[str] = []
+    for code in LEXICON_LANGUAGES:
+        data = load_words(code)
+        yes += _phrases(data.get("yes"))
+        no += _phrases(data.get("no"))
+        weak += _phrases(data.get("weak"))
+        dont_know += _phrases(data.get("dont_know"))
+        raw_numbers = data.get("numbers")
+        for word, value in raw_numbers.items() if isinstance(raw_numbers, dict) else []:
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                numbers[fold(str(word))] = float(value)
+        halves += _phrases(data.get("half"))
+        month_units += _phrases(data.get("month_unit"))
+        raw_counted = data.get("counted_units")
+        for word, value in raw_counted.items() if isinstance(raw_counted, dict) else []:
+            if isinstance(value, list) and len(value) == 2 and value[0] == "month":
+                counted[fold(str(word))] = float(value[1])
+        for key, target in (("prefixes", before), ("suffixes", after)):
+            for section in ("in_future", "ago"):
+                part = data.get(section)
+                target += _phrases(part.get(key) if isinstance(part, dict) else None)
+        debt += _phrases(data.get("debt_after"))
+        euro_words += _phrases(data.get("euro"))
+    weak_set = set(weak)
+    number = rf"(?:\d+(?:[.,]\d+)?\s*|{_alternation(numbers)}\s+)"
+    half = rf"(?:(?P<half>{_alternation(halves)})\s+)?"
+    return _LexiconWords(
+        yes=_phrase_pattern(tuple(w for w in yes if w not in weak_set)),
+        no=_phrase_pattern(tuple(w for w in no if w not in weak_set)),
+        weak_yes=_phrase_pattern(tuple(w for w in yes if w in weak_set)),
+        weak_no=_phrase_pattern(tuple(w for w in no if w in weak_set)),
+        dont_know=_phrase_pattern(tuple(dont_know)),
+        numbers=numbers,
+        months=re.compile(rf"(?<![\w.,])(?P<n>{number}){half}{_alternation(month_units)}(?!\w)"),
+        # Arabic glues "ب" (by), "ل" or "و" to the word: "متأخر بشهرين".
+        counted_months=re.compile(rf"(?<!\w)[\u0628\u0644\u0648]?(?P<w>{_alternation(counted)})(?!\w)"),
+        counted_values=counted,
+        not_debt_before=re.compile(rf"(?<!\w){_alternation(before)}\s*$"),
+        not_debt_after=re.compile(rf"^\s*{_alternation(after)}(?!\w)"),
+        debt_before=_phrase_pattern(tuple(debt)),
+        euros=re.compile(
+            rf"(?<![\w.,])(?P<n>\d(?:[\d .,]*\d)?)\s*(?:de\s+)?{_alternation(euro_words)}(?!\w)"
+        ),
+    )
+
+
+def read_dont_know(text: str) -> bool:
+    """Whether a typed answer says "I don't know" ("weet niet", "nie wiem", "لا أعرف")."""
+    return bool(_lexicon().dont_know.search(fold(text)))
 
 
 def _number(token: str) -> float | None:
@@ -95,11 +244,38 @@ def _number(token: str) -> float | None:
 
 
 def read_yes_no(text: str) -> bool | None:
-    """``True``/``False`` for a typed yes or no in nl/fr/en, else ``None``."""
-    words = set(re.findall(r"[\w'’]+", fold(text)))
-    yes, no = bool(words & YES_WORDS), bool(words & NO_WORDS)
+    """``True``/``False`` for a typed yes or no in any of the eight languages, else ``None``.
+
+    "I don't know" ("ik weet het niet", "nu știu", "не знаю") is ``None``. A word inside a
+    longer phrase of another kind does not count: "nu se poate" is no (not the "se poate"
+    in it), "nie jestem pewny" is don't know (not the "nie").
+    """
+    folded = fold(text)
+    lexicon = _lexicon()
+    tokens = list(re.finditer(r"[\w'’]+", folded))
+    found: dict[str, list[tuple[int, int]]] = {
+        "yes": [m.span() for m in tokens if m.group() in YES_WORDS]
+        + [m.span() for m in lexicon.yes.finditer(folded)],
+        "no": [m.span() for m in tokens if m.group() in NO_WORDS]
+        + [m.span() for m in lexicon.no.finditer(folded)],
+        "dont_know": [m.span() for m in lexicon.dont_know.finditer(folded)],
+    }
+
+    def inside_longer(span: tuple[int, int], kind: str) -> bool:
+        return any(
+            other != kind and s <= span[0] and span[1] <= e and e - s > span[1] - span[0]
+            for other, spans in found.items()
+            for s, e in spans
+        )
+
+    kept = {kind: [span for span in spans if not inside_longer(span, kind)] for kind, spans in found.items()}
+    if kept["dont_know"]:
+        return None
+    yes, no = bool(kept["yes"]), bool(kept["no"])
+    if not yes and not no:  # "da" / "nu" only when nothing else answers
+        yes, no = bool(lexicon.weak_yes.search(folded)), bool(lexicon.weak_no.search(folded))
     if yes == no:
-        return None  # neither, or both ("ja, nee, ik weet het niet")
+        return None  # neither, or both ("ja nee")
     return yes
 
 
@@ -131,7 +307,33 @@ def months_in_text(text: str) -> float | None:
         value = _number(match.group("n"))
         if value is not None and value <= 60 and (best is None or value > best):
             best = value
+    for value in _lexicon_months(folded):
+        if value <= 60 and (best is None or value > best):
+            best = value
     return best
+
+
+def _lexicon_months(folded: str) -> list[float]:
+    """Months of debt in the lexicon languages: "2 luni", "dwa i pol miesiaca", "شهرين"."""
+    lexicon = _lexicon()
+    found: list[tuple[int, int, float]] = []
+    for match in lexicon.months.finditer(folded):
+        raw = match.group("n").strip()
+        value = lexicon.numbers.get(raw) if raw in lexicon.numbers else _number(raw)
+        if value is not None:
+            found.append((match.start(), match.end(), value + (0.5 if match.group("half") else 0.0)))
+    for match in lexicon.counted_months.finditer(folded):
+        found.append((match.start(), match.end(), lexicon.counted_values[match.group("w")]))
+    values = []
+    for start, end, value in found:
+        before = folded[:start]
+        if lexicon.not_debt_after.match(folded[end:]):
+            continue  # "2 ay sonra", "2 miesiace temu"
+        # "za 2 miesiace" is a delay, but "czynsz za 2 miesiace" a debt
+        if lexicon.not_debt_before.search(before) and not lexicon.debt_before.search(before[-30:]):
+            continue
+        values.append(value)
+    return values
 
 
 _MONTH_NAMES = (  # noqa: SIM905 (three readable rows, one per language)
@@ -177,8 +379,13 @@ def rent_in_text(text: str) -> float | None:
 def euros_in_text(text: str) -> float | None:
     """The largest euro amount in ``text`` ("1.500 euro", "€ 900")."""
     best: float | None = None
-    for match in _EUROS.finditer(fold(text)):
+    folded = fold(text)
+    for match in _EUROS.finditer(folded):
         value = _number((match.group("n1") or match.group("n2") or "").strip())
+        if value is not None and (best is None or value > best):
+            best = value
+    for match in _lexicon().euros.finditer(folded):  # "1400 de euro", "900 avro", "500 يورو"
+        value = _number(match.group("n").strip())
         if value is not None and (best is None or value > best):
             best = value
     return best

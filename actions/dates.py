@@ -1,4 +1,4 @@
-"""Find dates in short tenant chat messages (Dutch/Flemish, French, English).
+"""Find dates in short tenant chat messages, in the eight languages Huurhulp speaks.
 
 ``parse_dates(text, today, language)`` returns the dates a tenant mentions ("de zitting is
 volgende dinsdag", "l'huissier vient le 2 décembre", "hearing on Jan 14"), each with the
@@ -47,6 +47,29 @@ read as past ("de brief van 3 november").
 A weekday alone ("dinsdag", "next tuesday", "mardi prochain") is the next such day
 strictly after today. The action layer should still confirm a date with the tenant.
 
+Languages
+---------
+nl/fr/en are the hand-written grammar in this module (tables below plus dateparser's
+month and weekday words). Turkish, Arabic, Polish, Romanian and Ukrainian use the same
+patterns and the same dateparser arithmetic, fed from a word list per language
+(``actions/lexicon/<code>/words.yml``: number words, units, months and weekdays with
+their inflected forms, relative words, "in"/"ago" words before or after the count, weekday
+modifiers, kind cues as stems). What these languages need beyond nl/fr/en:
+
+* a unit without a count is one ("za tydzień", "через тиждень", "بعد أسبوع"), and the
+  Arabic dual carries two ("بعد يومين");
+* "in"/"ago" words after the count (Turkish "3 gün sonra", Polish "3 dni temu");
+* Turkish endings after an apostrophe ("3 Mart'ta"); Arabic clitics before a cue word
+  ("والمحكمة"); Arabic-Indic digits fold to 0-9 (same length, so spans stay right);
+* guards for words that are two things: Romanian "luni" is Monday and "months" (after a
+  count it is months), Arabic "الاثنين" is Monday and "the two" (needs a modifier), and
+  words that fold to everyday words of another language (Turkish "dün" -> Dutch "dun",
+  Polish "sąd" -> English "sad") only count when that language is given.
+
+Tense words ("was", "kreeg", ...) exist for nl/fr/en only: in the other languages a date
+without a year is the next occurrence unless its kind (letter, judgment) lies in the past
+by nature. With ``language=None`` or an unknown code all eight languages apply.
+
 Robustness: ``parse_dates`` never raises and never reads the clock; weird input
 (empty, emoji, binary-looking, very long) yields ``[]`` or the dates it can find. Only
 the first ``MAX_TEXT_CHARS`` characters are read and at most ``MAX_RESULTS`` dates are
@@ -63,7 +86,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache, partial
+from pathlib import Path
 from typing import Any, Literal
+
+from actions.languages import ALL_LANGUAGES
 
 __all__ = [
     "MAX_RESULTS",
@@ -77,7 +103,11 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
+SUPPORTED_LANGUAGES: tuple[str, ...] = ALL_LANGUAGES
+#: The hand-written grammar below (tables in this module, dateparser's month and weekday
+#: words). The other languages read their words from ``actions/lexicon/<code>/words.yml``.
+_CODED_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
+_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 MAX_TEXT_CHARS = 20_000
 MAX_RESULTS = 50
 # Explicit years outside this range are not dates a tenant's case can hinge on
@@ -131,12 +161,23 @@ class ParsedDate:
 
 
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'", "\u02bc": "'"}
+# Letters without a Unicode decomposition that tenants type either way (Turkish dotless
+# i, Polish l with stroke), and Arabic-Indic / Eastern Arabic-Indic digits (٣ -> 3).
+_FOLD_MAP: dict[str, str] = {
+    "\u0131": "i",
+    "\u0141": "l",
+    "\u0142": "l",
+    **{chr(0x0660 + n): str(n) for n in range(10)},
+    **{chr(0x06F0 + n): str(n) for n in range(10)},
+}
 
 
 def _fold_char(char: str) -> str:
     """Lowercase ``char`` without accents, always returning exactly one character."""
     if char in _APOSTROPHES:
         return _APOSTROPHES[char]
+    if char in _FOLD_MAP:
+        return _FOLD_MAP[char]
     if not char.isprintable():
         return " "
     base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
@@ -366,9 +407,179 @@ _COUNT_WORDS = (
 )
 
 
+# ------------------------------------------------------- languages from the lexicon
+
+
+@lru_cache(maxsize=16)
+def load_words(language: str) -> dict[str, Any]:
+    """The raw word lists of ``language`` from ``actions/lexicon/<code>/words.yml``.
+
+    Shared with ``actions.answers``. ``{}`` for a language without such a file (nl, fr,
+    en are written in code). Loaded lazily: importing this module does no I/O.
+    """
+    path = _LEXICON_DIR / language / "words.yml"
+    if language not in SUPPORTED_LANGUAGES or not path.is_file():
+        return {}
+    import yaml  # lazy, like dateparser
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _folded_list(value: Any) -> tuple[str, ...]:
+    """Folded, single-spaced strings of a YAML list (anything else is ignored)."""
+    if not isinstance(value, list):
+        return ()
+    out = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            out.append(" ".join(_fold(item).split()))
+    return tuple(out)
+
+
+def _cue_pattern(entries: Iterable[str], clitics: str) -> re.Pattern[str] | None:
+    """One pattern for cue entries; ``*`` is any word ending, spaces any whitespace."""
+    parts = []
+    for entry in entries:
+        pieces = [re.escape(piece) for piece in entry.split("*")]
+        body = r"\w*".join(pieces).replace(r"\ ", r"\s+").replace(" ", r"\s+")
+        parts.append(body if entry.endswith("*") else body + r"(?!\w)")
+    if not parts:
+        return None
+    return re.compile(rf"(?<!\w){clitics}(?:{'|'.join(sorted(parts, key=len, reverse=True))})")
+
+
+# Arabic glues conjunctions, prepositions and the article to the next word
+# ("والمحكمة", "بالرسالة"): cue words may carry them.
+_CLITICS = {"ar": "(?:[\u0648\u0641\u0628\u0644\u0643]{0,2}(?:\u0627\u0644)?)?"}
+
+
+@dataclass(frozen=True)
+class _Words:
+    """One lexicon language's date words, folded."""
+
+    numbers: dict[str, int]
+    units: dict[str, str]  # unit word -> day / week / month
+    counted_units: dict[str, tuple[str, int]]  # "يومين" -> (day, 2)
+    bare_units: bool  # "za tydzien": a unit without a count is one
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative: dict[str, int]
+    future_prefixes: tuple[str, ...]
+    future_suffixes: tuple[str, ...]
+    past_prefixes: tuple[str, ...]
+    past_suffixes: tuple[str, ...]
+    weekday_pre_future: tuple[str, ...]
+    weekday_post_future: tuple[str, ...]
+    weekday_pre_past: tuple[str, ...]
+    weekday_post_past: tuple[str, ...]
+    next_week_before: tuple[str, ...]  # "haftaya sali" = the Tuesday of next week
+    next_week_after: tuple[str, ...]
+    debt_after: tuple[str, ...]  # cue-style entries
+    explicit_only: frozenset[str]
+    quantity_words: tuple[str, ...]  # "cate luni" (how many months): not Monday
+    weekdays_with_modifier: frozenset[str]  # "الاثنين" is also "the two": only "الاثنين القادم"
+    counted_only_past_prefixes: tuple[str, ...]  # "من يومين" (2 days ago), not "من يوم" (since the day)
+    kinds: tuple[tuple[DateKind, re.Pattern[str]], ...]
+    kinds_shared: tuple[tuple[DateKind, re.Pattern[str]], ...]  # without explicit_only words
+    apostrophe_endings: bool  # Turkish "3 Mart'ta"
+
+
+_RELATIVE_KEYS = {
+    "today": 0,
+    "tomorrow": 1,
+    "day_after_tomorrow": 2,
+    "yesterday": -1,
+    "day_before_yesterday": -2,
+    "next_week": 7,
+    "last_week": -7,
+}
+_UNIT_KEYS = {"day_unit": "day", "week_unit": "week", "month_unit": "month"}
+
+
+@lru_cache(maxsize=16)
+def _words(language: str) -> _Words | None:
+    """The date words of a lexicon language, or ``None`` (nl/fr/en, unknown codes)."""
+    data = load_words(language)
+    if not data:
+        return None
+
+    def section(key: str) -> dict[str, Any]:
+        value = data.get(key)
+        return value if isinstance(value, dict) else {}
+
+    def folded(key: str, sub: str | None = None) -> tuple[str, ...]:
+        return _folded_list(section(key).get(sub) if sub else data.get(key))
+
+    def numbered(key: str, first: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        value = data.get(key)
+        for number, forms in enumerate(value if isinstance(value, list) else [], start=first):
+            for word in _folded_list(forms):
+                out.setdefault(word, number)
+        return out
+
+    numbers = {
+        " ".join(_fold(str(word)).split()): int(value)
+        for word, value in section("numbers").items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+    units = {word: unit for key, unit in _UNIT_KEYS.items() for word in folded(key)}
+    counted: dict[str, tuple[str, int]] = {}
+    for word, value in section("counted_units").items():
+        if isinstance(value, list) and len(value) == 2 and value[0] in ("day", "week", "month"):
+            counted[" ".join(_fold(str(word)).split())] = (str(value[0]), int(value[1]))
+    relative = {
+        word: offset
+        for key, offset in _RELATIVE_KEYS.items()
+        for word in _folded_list(section("relative").get(key))
+    }
+    cues = section("cues")
+    clitics = _CLITICS.get(language, "")
+    explicit_only = frozenset(folded("explicit_only"))
+    kinds = []
+    kinds_shared = []
+    for kind in DateKind:
+        entries = _folded_list(cues.get(kind.value))
+        pattern = _cue_pattern(entries, clitics)
+        if pattern is not None:
+            kinds.append((kind, pattern))
+        shared = _cue_pattern([e for e in entries if e not in explicit_only], clitics)
+        if shared is not None:
+            kinds_shared.append((kind, shared))
+    return _Words(
+        numbers=numbers,
+        units=units,
+        counted_units=counted,
+        bare_units=data.get("bare_units") is True,
+        months=numbered("months", 1),
+        weekdays=numbered("weekdays", 0),
+        relative=relative,
+        future_prefixes=folded("in_future", "prefixes"),
+        future_suffixes=folded("in_future", "suffixes"),
+        past_prefixes=folded("ago", "prefixes"),
+        past_suffixes=folded("ago", "suffixes"),
+        weekday_pre_future=folded("weekday_next", "before"),
+        weekday_post_future=folded("weekday_next", "after"),
+        weekday_pre_past=folded("weekday_last", "before"),
+        weekday_post_past=folded("weekday_last", "after"),
+        next_week_before=folded("weekday_of_next_week", "before"),
+        next_week_after=folded("weekday_of_next_week", "after"),
+        debt_after=folded("debt_after"),
+        explicit_only=explicit_only,
+        quantity_words=folded("quantity_words"),
+        weekdays_with_modifier=frozenset(folded("weekdays_with_modifier")),
+        counted_only_past_prefixes=folded("ago", "counted_only_prefixes"),
+        kinds=tuple(kinds),
+        kinds_shared=tuple(kinds_shared),
+        apostrophe_endings=language == "tr",
+    )
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     months: dict[str, int]  # folded month word -> 1..12
+    month_first: dict[str, int]  # month words that may come before the day ("Jan 14")
     weekdays_full: dict[str, int]  # folded full weekday name -> 0 (Monday)..6
     weekdays_any: tuple[str, ...]  # full names and abbreviations, for "di 1/12"
 
@@ -385,7 +596,12 @@ def _plain_words(words: Iterable[str]) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _vocabulary(languages: tuple[str, ...]) -> _Vocabulary:
-    """Month and weekday words from dateparser's locale data for ``languages``."""
+    """Month and weekday words for ``languages``.
+
+    nl/fr/en words come from dateparser's locale data; the other languages' from their
+    lexicon (dateparser's lists there are thin and ambiguous: Turkish "ara" is both
+    December and "between", Romanian "mar" both March and Tuesday).
+    """
     from dateparser.languages.loader import LocaleDataLoader  # lazy: no I/O at import time
 
     loader = LocaleDataLoader()
@@ -393,6 +609,8 @@ def _vocabulary(languages: tuple[str, ...]) -> _Vocabulary:
     weekdays_full: dict[str, int] = {}
     weekdays_any: set[str] = set()
     for code in languages:
+        if code not in _CODED_LANGUAGES:
+            continue
         info = loader.get_locale(code).info
         for number, name in enumerate(_EN_MONTHS, start=1):
             for word in _plain_words(info.get(name, [])):
@@ -407,12 +625,25 @@ def _vocabulary(languages: tuple[str, ...]) -> _Vocabulary:
                 # are everyday words in chat.
                 if len(word) >= 5:
                     weekdays_full[word] = number
-    return _Vocabulary(months, weekdays_full, tuple(sorted(weekdays_any, key=len, reverse=True)))
+    month_first = dict(months)
+    for code in languages:
+        words = _words(code)
+        if words is None:
+            continue
+        # Day-first languages: their month names only follow a day number.
+        for word, number in words.months.items():
+            months.setdefault(word, number)
+        for word, number in words.weekdays.items():
+            weekdays_full.setdefault(word, number)
+            weekdays_any.add(word)
+    return _Vocabulary(months, month_first, weekdays_full, tuple(sorted(weekdays_any, key=len, reverse=True)))
 
 
 def _alternation(words: Iterable[str]) -> str:
     """A regex alternation, longest first so that "januari" wins over "jan"."""
     escaped = {re.escape(w).replace(r"\ ", r"\s+").replace(" ", r"\s+") for w in words}
+    if not escaped:
+        return _NEVER
     parts = sorted(escaped, key=len, reverse=True)
     return "(?:" + "|".join(parts) + ")"
 
@@ -438,6 +669,20 @@ class _Patterns:
     number_words: dict[str, int]
     units: dict[str, str]
     unit_language: dict[str, set[str]]  # unit word -> its languages (for the idioms)
+    # Lexicon languages (tr, ar, pl, ro, uk); patterns that match nothing without them.
+    duration_future_suffix: re.Pattern[str]  # "3 gun sonra"
+    bare_future: re.Pattern[str]  # "za tydzien", "بعد يومين"
+    bare_past_suffix: re.Pattern[str]  # "tydzien temu"
+    bare_past_prefix: re.Pattern[str]  # "منذ أسبوع"
+    counted_past_prefix: re.Pattern[str]  # "من يومين"
+    weekdays_with_modifier: frozenset[str]
+    counted_units: dict[str, tuple[str, int]]
+    count_before: re.Pattern[str]  # a count right before: "2 luni" is months, not Monday
+    weekday_past: frozenset[str]
+    kinds: tuple[tuple[DateKind, re.Pattern[str]], ...]
+    tense_cues: bool  # the nl/fr/en tense words apply (see _prefer)
+    # A debt word just before: "jestem winna za 2 miesiace" is owed rent, not a date.
+    debt_before: re.Pattern[str]
 
 
 _NEVER = "(?!)"  # an alternation that matches nothing, for empty word lists
@@ -464,7 +709,8 @@ def _patterns(languages: tuple[str, ...], french_hier: bool) -> _Patterns:
     future_prefixes: list[str] = []
     past_suffixes: list[str] = []
     past_prefixes: list[str] = []
-    for code in languages:
+    coded = [code for code in languages if code in _CODED_LANGUAGES]
+    for code in coded:
         numbers.update(_NUMBER_WORDS[code])
         units.update(_UNITS[code])
         for unit in _UNITS[code]:
@@ -475,12 +721,80 @@ def _patterns(languages: tuple[str, ...], french_hier: bool) -> _Patterns:
         past_prefixes += _PAST_PREFIXES[code]
     if french_hier:
         relative_words.update(_FRENCH_ONLY_RELATIVE)
+    # The nl/fr/en weekday modifiers apply whenever one of those languages does.
+    pre_future = list(_WEEKDAY_PRE_FUTURE if coded else ())
+    pre_past = list(_WEEKDAY_PRE_PAST if coded else ())
+    post_future = list(_WEEKDAY_POST_FUTURE if coded else ())
+    post_past = list(_WEEKDAY_POST_PAST if coded else ())
+    future_suffixes: list[str] = []
+    bare_units: dict[str, str] = {}
+    bare_future_prefixes: list[str] = []
+    bare_past_prefixes: list[str] = []
+    bare_past_suffixes: list[str] = []
+    counted: dict[str, tuple[str, int]] = {}
+    next_week_before: list[str] = []
+    next_week_after: list[str] = []
+    debt_after: list[str] = []
+    quantity_words: list[str] = []
+    weekdays_with_modifier: set[str] = set()
+    counted_only_prefixes: list[str] = []
+    kinds = list(_KIND_PATTERNS)
+    apostrophe_endings = False
+    lexicon = [(code, w) for code in languages if (w := _words(code)) is not None]
+    for code, words in lexicon:
+        # A word that is everyday chat in another language ("dun") only counts when
+        # the tenant's language is known.
+        drop = words.explicit_only if len(languages) > 1 else frozenset()
+        numbers.update({k: v for k, v in words.numbers.items() if k not in drop})
+        units.update(words.units)
+        for unit in words.units:
+            unit_language.setdefault(unit, set()).add(code)
+        relative_words.update({k: v for k, v in words.relative.items() if k not in drop})
+        future_prefixes += words.future_prefixes
+        future_suffixes += words.future_suffixes
+        past_suffixes += words.past_suffixes
+        past_prefixes += words.past_prefixes
+        pre_future += words.weekday_pre_future
+        pre_past += words.weekday_pre_past
+        post_future += words.weekday_post_future
+        post_past += words.weekday_post_past
+        next_week_before += words.next_week_before
+        next_week_after += words.next_week_after
+        debt_after += words.debt_after
+        quantity_words += words.quantity_words
+        weekdays_with_modifier |= words.weekdays_with_modifier
+        past_prefixes += words.counted_only_past_prefixes
+        counted_only_prefixes += words.counted_only_past_prefixes
+        kinds += words.kinds_shared if drop else words.kinds
+        apostrophe_endings = apostrophe_endings or words.apostrophe_endings
+        counted.update(words.counted_units)
+        if words.bare_units:
+            bare_units.update(words.units)
+            bare_units.update({word: unit for word, (unit, _) in words.counted_units.items()})
+            bare_future_prefixes += words.future_prefixes
+            bare_past_prefixes += words.past_prefixes
+            bare_past_suffixes += words.past_suffixes
     count = rf"(?P<num>[0-9]{{1,3}}|{_alternation(numbers)})"
     unit = rf"(?P<unit>{_alternation(units)})"
     past_suffix = _alternation(past_suffixes) if past_suffixes else _NEVER
     past_prefix = _alternation(past_prefixes) if past_prefixes else _NEVER
-    weekday_modifier_before = _alternation(_WEEKDAY_PRE_FUTURE + _WEEKDAY_PRE_PAST)
-    weekday_modifier_after = _alternation(_WEEKDAY_POST_FUTURE + _WEEKDAY_POST_PAST)
+    weekday_modifier_before = _alternation(pre_future + pre_past)
+    weekday_modifier_after = _alternation(post_future + post_past)
+    not_an_amount = _NOT_AN_AMOUNT
+    debt_before = _NEVER
+    if debt_after:
+        debt = "|".join(re.escape(w).replace(r"\*", r"\w*").replace(r"\ ", r"\s+") for w in debt_after)
+        not_an_amount += rf"(?!\s+(?:{debt})(?!\w))"
+        debt_before = rf"(?<!\w)(?:{debt})(?!\w)"
+    bare_unit = rf"(?P<unit>{_alternation(bare_units)})"
+    # Turkish endings after an apostrophe: "3 Mart'ta", "14 Aralik'ta".
+    month_ending = r"(?:'[^\W\d_]{1,5})?" if apostrophe_endings else ""
+    next_week_after_alt = (
+        "|" + "|".join(_alternation([w]) for w in next_week_after) if next_week_after else ""
+    )
+    next_week_before_alt = (
+        "|" + "|".join(_alternation([w]) for w in next_week_before) if next_week_before else ""
+    )
 
     def compile_(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern)
@@ -498,22 +812,23 @@ def _patterns(languages: tuple[str, ...], french_hier: bool) -> _Patterns:
             rf"{start}(?P<year>(?:19|20)[0-9]{{2}})-(?P<month>1[0-2]|0[1-9])-(?P<day>3[01]|[12][0-9]|0[1-9]){end_numeric}"
         ),
         day_month=compile_(
-            rf"{start}{wd_prefix}{day}{ordinal}\.?\s*(?:of\s+|van\s+)?(?P<mname>{month})\.?"
+            rf"{start}{wd_prefix}{day}{ordinal}\.?\s*(?:of\s+|van\s+)?(?P<mname>{month}){month_ending}\.?"
             rf"(?:,?\s*(?P<year>(?:19|20)[0-9]{{2}}))?(?!\w)"
         ),
         month_day=compile_(
-            rf"{start}{wd_prefix}(?P<mname>{month})\.?\s+(?:the\s+)?{day}{ordinal}"
+            rf"{start}{wd_prefix}(?P<mname>{_alternation(vocab.month_first)})\.?\s+(?:the\s+)?{day}{ordinal}"
             rf"(?:,?\s*(?P<year>(?:19|20)[0-9]{{2}}))?{end_numeric}(?!\s*(?:{_COUNT_WORDS})(?!\w))"
         ),
         relative=compile_(rf"(?<!\w)(?P<word>{_alternation(relative_words)})(?!\w)"),
         duration_future=compile_(
-            rf"(?<!\w)(?P<pre>{_alternation(future_prefixes)})\s+{count}\s+{unit}(?!\w){_NOT_AN_AMOUNT}"
+            rf"(?<!\w)(?P<pre>{_alternation(future_prefixes)})\s+{count}\s+{unit}(?!\w){not_an_amount}"
         ),
         duration_past_suffix=compile_(rf"(?<!\w){count}\s+{unit}\s+(?P<post>{past_suffix})(?!\w)"),
         duration_past_prefix=compile_(rf"(?<!\w)(?P<pre>{past_prefix})\s+{count}\s+{unit}(?!\w)"),
         weekday_next_week=compile_(
-            rf"(?<!\w)(?:(?P<wd>{wd_full})\s+(?:van\s+)?(?:volgende\s+week|next\s+week|de\s+la\s+semaine\s+prochaine)"
-            rf"|(?:volgende\s+week|next\s+week)\s+(?:op\s+|on\s+)?(?P<wd2>{wd_full}))(?!\w)"
+            rf"(?<!\w)(?:(?P<wd>{wd_full})\s+(?:van\s+)?(?:volgende\s+week|next\s+week|de\s+la\s+semaine\s+prochaine"
+            rf"{next_week_after_alt})"
+            rf"|(?:volgende\s+week|next\s+week{next_week_before_alt})\s+(?:op\s+|on\s+)?(?P<wd2>{wd_full}))(?!\w)"
         ),
         weekday=compile_(
             rf"(?<!\w)(?:(?P<pre>{weekday_modifier_before})\s+)?"
@@ -524,6 +839,26 @@ def _patterns(languages: tuple[str, ...], french_hier: bool) -> _Patterns:
         number_words=numbers,
         units=units,
         unit_language=unit_language,
+        duration_future_suffix=compile_(
+            rf"(?<!\w){count}\s+{unit}\s+(?P<post>{_alternation(future_suffixes)})(?!\w)"
+        ),
+        bare_future=compile_(
+            rf"(?<!\w)(?P<pre>{_alternation(bare_future_prefixes)})\s+{bare_unit}(?!\w){not_an_amount}"
+        ),
+        bare_past_suffix=compile_(
+            rf"(?<!\w){bare_unit}\s+(?P<post>{_alternation(bare_past_suffixes)})(?!\w)"
+        ),
+        bare_past_prefix=compile_(rf"(?<!\w)(?P<pre>{_alternation(bare_past_prefixes)})\s+{bare_unit}(?!\w)"),
+        counted_units=counted,
+        counted_past_prefix=compile_(
+            rf"(?<!\w)(?P<pre>{_alternation(counted_only_prefixes)})\s+(?P<unit>{_alternation(counted)})(?!\w)"
+        ),
+        weekdays_with_modifier=frozenset(weekdays_with_modifier),
+        count_before=compile_(rf"(?<!\w)(?:[0-9]{{1,3}}|{_alternation([*numbers, *quantity_words])})\s+$"),
+        weekday_past=frozenset(pre_past + post_past),
+        kinds=tuple(kinds),
+        tense_cues=bool(coded),
+        debt_before=compile_(debt_before),
     )
 
 
@@ -555,10 +890,10 @@ _FUTURE_PREPOSITION_BEFORE = re.compile(
 )
 # Clause boundaries: punctuation and conjunctions that start a new clause.
 _CLAUSE_BREAK = re.compile(
-    r"[,;:!?\n()]|\.(?:\s|$)|(?<!\w)(?:en|maar|dat|want|omdat|als|et|mais|que|qu'|qu|car|parce|quand|"
+    r"[,;:!?\n()\u060c\u061b\u061f]|\.(?:\s|$)|(?<!\w)(?:en|maar|dat|want|omdat|als|et|mais|que|qu'|qu|car|parce|quand|"
     r"and|but|that|because|when)(?!\w)"
 )
-_SENTENCE_BREAK = re.compile(r"[;!?\n]|\.(?:\s|$)")
+_SENTENCE_BREAK = re.compile(r"[;!?\n\u061b\u061f]|\.(?:\s|$)")
 
 # Kind keywords (folded). The nearest keyword in the sentence decides.
 _KIND_PATTERNS: tuple[tuple[DateKind, re.Pattern[str]], ...] = (
@@ -617,18 +952,26 @@ _PAST_BY_NATURE = frozenset({DateKind.letter, DateKind.judgment, DateKind.judgme
 _FUTURE_BY_NATURE = frozenset({DateKind.hearing, DateKind.eviction})
 
 
-def _prefer(folded: str, start: int, end: int) -> Prefer:
+_Kinds = tuple[tuple[DateKind, re.Pattern[str]], ...]
+
+
+def _prefer(
+    folded: str, start: int, end: int, kinds: _Kinds | None = None, tense_cues: bool = True
+) -> Prefer:
     """Future unless the clause around [start, end) clearly speaks about the past.
 
     The nearest tense cue in the clause decides (a tie goes to the future); a
     forward-pointing preposition right before the date wins outright; receipt verbs do
     not count for hearing/eviction dates; with no cue at all, dates of a kind that lies
-    in the past by nature (letter, judgment) are past.
+    in the past by nature (letter, judgment) are past. The tense words are nl/fr/en only
+    (``tense_cues``): in the other languages only the kind decides.
     """
     if _FUTURE_PREPOSITION_BEFORE.search(folded[max(0, start - 20) : start]):
         return "future"
     left, right = _segment(folded, start, end, _CLAUSE_BREAK)
-    kind = _kind(folded, start, end)
+    kind = _kind(folded, start, end, kinds)
+    if not tense_cues:
+        return "past" if kind in _PAST_BY_NATURE else "future"
     past_cues = [_EVENT_PAST_CUES] if kind in _FUTURE_BY_NATURE else [_EVENT_PAST_CUES, _RECEIPT_CUES]
     distances = [_nearest_distance(p, folded, left, right, start, end) for p in past_cues]
     past = min((d for d in distances if d is not None), default=None)
@@ -654,25 +997,28 @@ def _nearest_distance(
     return best
 
 
-def _kind(folded: str, start: int, end: int) -> DateKind | None:
+def _kind(folded: str, start: int, end: int, kinds: _Kinds | None = None) -> DateKind | None:
     """The kind of the date at [start, end): the nearest kind keyword in its sentence."""
+    kinds = _KIND_PATTERNS if kinds is None else kinds
     left, right = _segment(folded, start, end, _SENTENCE_BREAK)
-    best: tuple[int, DateKind] | None = None
-    for kind, pattern in _KIND_PATTERNS:
+    best: tuple[int, int, DateKind] | None = None
+    for kind, pattern in kinds:
         for match in pattern.finditer(folded, left, right):
             if start <= match.start() < end:
                 continue
             distance = start - match.end() if match.end() <= start else match.start() - end
-            if best is None or distance < best[0]:
-                best = (distance, kind)
+            # At equal distance the longer keyword wins: "рішення суду" (the court's
+            # judgment) is a judgment, not a hearing at "суду" (court).
+            if best is None or (distance, -len(match.group())) < best[:2]:
+                best = (distance, -len(match.group()), kind)
     if best is None:
         return None
-    kind = best[1]
+    kind = best[2]
     if kind is DateKind.judgment:
         # "het vonnis werd betekend op ..." : a judgment with a serving word is the
         # serving date, which starts the one-month term before an eviction.
-        served = dict(_KIND_PATTERNS)[DateKind.judgment_served]
-        if served.search(folded, left, right):
+        served = [p for k, p in kinds if k is DateKind.judgment_served]
+        if any(p.search(folded, left, right) for p in served):
             return DateKind.judgment_served
     return kind
 
@@ -754,7 +1100,11 @@ class _Candidate:
 
 
 def _absolute(
-    match: re.Match[str], today: datetime.date, folded: str, month_of: Callable[[re.Match[str]], int]
+    match: re.Match[str],
+    today: datetime.date,
+    folded: str,
+    month_of: Callable[[re.Match[str]], int],
+    patterns: _Patterns,
 ) -> _Resolved | None:
     day = int(match.group("day"))
     month = month_of(match)
@@ -765,7 +1115,7 @@ def _absolute(
             return None
         value = _dateparser(f"{day}/{month}/{year}", today, "future")
         return (value, "explicit") if value else None
-    prefer = _prefer(folded, match.start(), match.end())
+    prefer = _prefer(folded, match.start(), match.end(), patterns.kinds, patterns.tense_cues)
     value = _complete_day_month(day, month, today, prefer)
     if value is None:
         return None
@@ -779,10 +1129,17 @@ def _count(word: str, patterns: _Patterns) -> int | None:
 
 
 def _duration(
-    num: str, unit_word: str, sign: int, today: datetime.date, patterns: _Patterns
+    num: str | None, unit_word: str, sign: int, today: datetime.date, patterns: _Patterns
 ) -> _Resolved | None:
-    count = _count(re.sub(r"\s+", " ", num), patterns)
-    unit = patterns.units.get(unit_word)
+    unit_word = re.sub(r"\s+", " ", unit_word)
+    unit: str | None
+    count: int | None
+    if num is None:  # a unit alone: "za tydzien" (one), "بعد يومين" (the dual: two)
+        unit, count = patterns.counted_units.get(unit_word, (patterns.units.get(unit_word, ""), 1))
+        unit = unit or None
+    else:
+        count = _count(re.sub(r"\s+", " ", num), patterns)
+        unit = patterns.units.get(unit_word)
     if count is None or unit is None:
         return None
     if unit == "day":
@@ -815,12 +1172,12 @@ def _weekday(
     modifier = " ".join(m for m in (match.group("pre"), match.group("post")) if m)
     modifier = re.sub(r"\s+", " ", modifier)
     prefer: Prefer
-    if modifier and modifier in _WEEKDAY_PRE_PAST + _WEEKDAY_POST_PAST:
+    if modifier and modifier in patterns.weekday_past:
         prefer = "past"
     elif modifier:
         prefer = "future"
     else:
-        prefer = _prefer(folded, match.start(), match.end())
+        prefer = _prefer(folded, match.start(), match.end(), patterns.kinds, patterns.tense_cues)
     value = _dateparser(_EN_WEEKDAYS[number], today, prefer)
     if value is None:
         return None
@@ -852,23 +1209,41 @@ def _candidates(folded: str, today: datetime.date, patterns: _Patterns) -> list[
     # Ranks break ties between overlapping spans of equal length: a full date beats a
     # relative word, which beats a bare weekday.
     for m in patterns.iso.finditer(folded):
-        add(m, 0, partial(_absolute, m, today, folded, numeric_month))
+        add(m, 0, partial(_absolute, m, today, folded, numeric_month, patterns))
     for m in patterns.numeric.finditer(folded):
-        add(m, 1, partial(_absolute, m, today, folded, numeric_month))
+        add(m, 1, partial(_absolute, m, today, folded, numeric_month, patterns))
     for m in patterns.dotted.finditer(folded):
-        add(m, 1, partial(_absolute, m, today, folded, numeric_month))
+        add(m, 1, partial(_absolute, m, today, folded, numeric_month, patterns))
     for m in patterns.day_month.finditer(folded):
-        add(m, 2, partial(_absolute, m, today, folded, named_month))
+        add(m, 2, partial(_absolute, m, today, folded, named_month, patterns))
     for m in patterns.month_day.finditer(folded):
-        add(m, 3, partial(_absolute, m, today, folded, named_month))
+        add(m, 3, partial(_absolute, m, today, folded, named_month, patterns))
     for m in patterns.weekday_next_week.finditer(folded):
         add(m, 4, partial(_weekday_next_week, m, today, patterns))
+
+    def owed(m: re.Match[str]) -> bool:
+        return patterns.debt_before.search(folded, max(0, m.start() - 30), m.start()) is not None
+
     for m in patterns.duration_future.finditer(folded):
+        if owed(m):
+            continue
         add(m, 5, partial(_duration, m.group("num"), m.group("unit"), +1, today, patterns))
     for m in patterns.duration_past_suffix.finditer(folded):
         add(m, 5, partial(_duration, m.group("num"), m.group("unit"), -1, today, patterns))
     for m in patterns.duration_past_prefix.finditer(folded):
         add(m, 5, partial(_duration, m.group("num"), m.group("unit"), -1, today, patterns))
+    for m in patterns.duration_future_suffix.finditer(folded):
+        add(m, 5, partial(_duration, m.group("num"), m.group("unit"), +1, today, patterns))
+    for m in patterns.bare_future.finditer(folded):
+        if owed(m):
+            continue
+        add(m, 5, partial(_duration, None, m.group("unit"), +1, today, patterns))
+    for m in patterns.bare_past_suffix.finditer(folded):
+        add(m, 5, partial(_duration, None, m.group("unit"), -1, today, patterns))
+    for m in patterns.bare_past_prefix.finditer(folded):
+        add(m, 5, partial(_duration, None, m.group("unit"), -1, today, patterns))
+    for m in patterns.counted_past_prefix.finditer(folded):
+        add(m, 5, partial(_duration, None, m.group("unit"), -1, today, patterns))
     for m in patterns.relative.finditer(folded):
         word = re.sub(r"\s+", " ", m.group("word"))
         before = folded[max(0, m.start() - 12) : m.start()]
@@ -876,6 +1251,13 @@ def _candidates(folded: str, today: datetime.date, patterns: _Patterns) -> list[
             continue
         add(m, 6, partial(_relative, patterns.relative_words[word], today))
     for m in patterns.weekday.finditer(folded):
+        word = re.sub(r"\s+", " ", m.group("wd"))
+        if word in patterns.units and patterns.count_before.search(
+            folded[max(0, m.start() - 20) : m.start()]
+        ):
+            continue  # Romanian "2 luni" is two months, not Monday
+        if word in patterns.weekdays_with_modifier and not (m.group("pre") or m.group("post")):
+            continue  # Arabic "اولادي الاثنين" is "my two children", not Monday
         add(m, 7, partial(_weekday, m, today, folded, patterns))
     return found
 
@@ -900,8 +1282,8 @@ def _languages(language: str | None) -> tuple[str, ...]:
 def parse_dates(text: str, today: datetime.date, language: str | None = None) -> list[ParsedDate]:
     """Find the dates in ``text``, relative to ``today``, in text order.
 
-    ``language`` ("nl", "fr", "en"; a locale such as "nl-BE" also works) narrows the
-    vocabulary; ``None`` or an unknown code uses all three languages. Numeric dates are
+    ``language`` (one of ``SUPPORTED_LANGUAGES``; a locale such as "nl-BE" also works)
+    narrows the vocabulary; ``None`` or an unknown code uses all eight languages. Numeric dates are
     day-first (Belgian). Never raises: on any unexpected input it returns ``[]``.
     """
     try:
@@ -934,7 +1316,7 @@ def parse_dates(text: str, today: datetime.date, language: str | None = None) ->
                     text=text[cand.start : cand.end],
                     start=cand.start,
                     end=cand.end,
-                    kind=_kind(folded, cand.start, cand.end),
+                    kind=_kind(folded, cand.start, cand.end, patterns.kinds),
                     resolved_as=how,
                 )
             )

@@ -9,6 +9,7 @@ from actions.answers import (
     months_in_text,
     named_rent_months,
     read_arrears,
+    read_dont_know,
     read_help_involved,
     read_yes_no,
     rent_in_text,
@@ -129,3 +130,124 @@ def test_named_rent_months(text: str, count: int | None) -> None:
 )
 def test_rent_in_a_sentence(text: str, rent: float | None) -> None:
     assert rent_in_text(text) == rent
+
+
+# ------------------------------------------------ tr, ar, pl, ro, uk and don't know
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # tr
+        ("evet", True),
+        ("tamam", True),
+        ("hayır", False),
+        ("yok", False),
+        ("kesinlikle hayır", False),  # "kesinlikle" (certainly) is inside the no
+        ("bilmiyorum", None),
+        ("emin değilim", None),  # "değil" (not) is inside the don't know
+        # ar
+        ("نعم", True),
+        ("ايوه", True),
+        ("واخا", True),
+        ("لا", False),
+        ("لأ", False),
+        ("مش موافق", False),
+        ("لا أعرف", None),  # contains "لا" (no)
+        ("مش عارف", None),
+        # pl
+        ("tak", True),
+        ("tak, oczywiście", True),
+        ("nie", False),
+        ("nie wiem", None),
+        ("nie jestem pewna", None),
+        # ro: "da"/"nu" are also Flemish chat words
+        ("da", True),
+        ("da, vă rog", True),
+        ("nu", False),
+        ("nu se poate", False),  # not the "se poate" (it can) inside
+        ("nu știu", None),
+        ("nu stiu", None),
+        ("ja nu", True),  # Dutch: "yes, now"
+        ("nee da wil ik niet", False),  # Dutch: "no, that I don't want"
+        # uk
+        ("так", True),
+        ("звісно", True),
+        ("ні", False),
+        ("не згоден", False),  # not the "згоден" (agree) inside
+        ("не знаю", None),
+        # nl/fr/en "I don't know" contains a no word but is no answer
+        ("ik weet het niet", None),
+        ("je ne sais pas", None),
+        ("I don't know", None),
+    ],
+)
+def test_yes_no_in_every_language(text: str, expected: bool | None) -> None:
+    assert read_yes_no(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("bilmiyorum", True),
+        ("لا أعرف", True),
+        ("nie wiem", True),
+        ("nu știu", True),
+        ("не знаю", True),
+        ("weet niet", True),
+        ("ja", False),
+        ("nie", False),
+        ("nu", False),
+        ("", False),
+    ],
+)
+def test_dont_know(text: str, expected: bool) -> None:
+    assert read_dont_know(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        # digits and number words, in every lexicon language
+        ("am 2 luni de chirie neplătită", 2.0),
+        ("datorez două luni de chirie", 2.0),
+        ("o lună", 1.0),
+        ("3 aylık kira borcum var", 3.0),
+        ("iki ay borcum var", 2.0),
+        ("iki buçuk ay borç", 2.5),
+        ("zalegam 2 miesiące", 2.0),
+        ("trzy miesiące czynszu", 3.0),
+        ("półtora miesiąca", 1.5),
+        ("три місяці не платив", 3.0),
+        ("борг за два місяці", 2.0),
+        ("متأخر شهرين في الإيجار", 2.0),  # the dual: two months
+        ("متأخر بشهرين", 2.0),
+        ("عندي ٣ أشهر إيجار", 3.0),  # Arabic-Indic digit
+        ("ثلاثة أشهر", 3.0),
+        # delays are not debts
+        ("peste 2 luni", None),
+        ("2 ay sonra", None),
+        ("2 miesiące temu", None),
+        ("za 2 miesiące muszę się wyprowadzić", None),
+        ("czynsz za 2 miesiące", 2.0),  # but "rent for 2 months" is
+        ("через 2 місяці", None),
+        ("بعد شهرين", None),
+    ],
+)
+def test_months_of_debt_in_every_language(text: str, months: float | None) -> None:
+    assert months_in_text(text) == months
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "euros"),
+    [
+        ("datorez doua luni de chirie, cam 1400 de euro", 2.0, 1400.0),
+        ("900 avro borcum var", None, 900.0),
+        ("علي تلات شهور، يعني 2400 اورو", 3.0, 2400.0),
+        ("jestem winna 900 euro", None, 900.0),
+        ("я винна за три місяці, 2400 євро", 3.0, 2400.0),
+        ("٢", 2.0, None),  # a bare Arabic-Indic number is months
+    ],
+)
+def test_arrears_in_every_language(text: str, months: float | None, euros: float | None) -> None:
+    assert read_arrears(text) == (months, euros)

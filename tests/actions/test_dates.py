@@ -510,3 +510,180 @@ def test_import_does_no_io() -> None:
         "assert 'rasa' not in sys.modules and 'rasa_sdk' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ------------------------------------------- tr, ar, pl, ro, uk (lexicon languages)
+
+# (language, text, expected date, expected span, expected kind); today is Wednesday 2026-11-25.
+LEXICON_PHRASES = [
+    # an absolute date with a month name, inflected as tenants write it
+    ("tr", "duruşmam 14 ocakta", D(2027, 1, 14), "14 ocakta", DateKind.hearing),
+    ("tr", "3 Mart'ta mahkeme var", D(2027, 3, 3), "3 Mart'ta", DateKind.hearing),
+    ("ar", "الجلسة يوم 3 ديسمبر", D(2026, 12, 3), "3 ديسمبر", DateKind.hearing),
+    ("ar", "الجلسة يوم ٣ ديسمبر", D(2026, 12, 3), "٣ ديسمبر", DateKind.hearing),  # Arabic-Indic digit
+    ("ar", "غادي يخرجوني نهار 3 دجنبر", D(2026, 12, 3), "3 دجنبر", DateKind.eviction),  # Moroccan month
+    ("pl", "rozprawa jest 3 grudnia", D(2026, 12, 3), "3 grudnia", DateKind.hearing),
+    ("pl", "komornik przyjdzie 14 stycznia", D(2027, 1, 14), "14 stycznia", DateKind.eviction),
+    ("ro", "am ședință la judecătorie pe 14 ianuarie", D(2027, 1, 14), "14 ianuarie", DateKind.hearing),
+    ("ro", "evacuarea e programata pe 5 mai", D(2027, 5, 5), "5 mai", DateKind.eviction),
+    ("uk", "3 грудня виселення", D(2026, 12, 3), "3 грудня", DateKind.eviction),
+    ("uk", "засідання 14 січня", D(2027, 1, 14), "14 січня", DateKind.hearing),
+    # "next tuesday" (and the plain weekday, in its case forms)
+    ("tr", "duruşma gelecek salı", D(2026, 12, 1), "gelecek salı", DateKind.hearing),
+    ("tr", "salıya icra geliyor", D(2026, 12, 1), "salıya", DateKind.eviction),
+    ("ar", "الجلسة الثلاثاء القادم", D(2026, 12, 1), "الثلاثاء القادم", DateKind.hearing),
+    ("ar", "الهويسيي جاي الثلاثاء الجاي", D(2026, 12, 1), "الثلاثاء الجاي", DateKind.eviction),
+    ("pl", "rozprawa w przyszły wtorek", D(2026, 12, 1), "w przyszły wtorek", DateKind.hearing),
+    ("pl", "komornik w piątek przychodzi", D(2026, 11, 27), "piątek", DateKind.eviction),
+    ("ro", "ședința e marțea viitoare", D(2026, 12, 1), "marțea viitoare", DateKind.hearing),
+    ("ro", "vine executorul luni", D(2026, 11, 30), "luni", DateKind.eviction),
+    ("uk", "засідання у наступний вівторок", D(2026, 12, 1), "у наступний вівторок", DateKind.hearing),
+    ("uk", "виконавець прийде в п’ятницю", D(2026, 11, 27), "п’ятницю", DateKind.eviction),
+    # "in a week", "in 3 days", number words and the Arabic dual
+    ("tr", "tahliye 3 gün sonra", D(2026, 11, 28), "3 gün sonra", DateKind.eviction),
+    ("tr", "bir hafta sonra duruşma", D(2026, 12, 2), "bir hafta sonra", DateKind.hearing),
+    ("tr", "mahkeme 10 gün içinde", D(2026, 12, 5), "10 gün içinde", DateKind.hearing),
+    ("ar", "الإخلاء بعد أسبوع", D(2026, 12, 2), "بعد أسبوع", DateKind.eviction),
+    ("ar", "بعد 3 أيام الإخلاء", D(2026, 11, 28), "بعد 3 أيام", DateKind.eviction),
+    ("ar", "المحكمة بعد يومين", D(2026, 11, 27), "بعد يومين", DateKind.hearing),
+    ("ar", "الجلسة خلال اسبوعين", D(2026, 12, 9), "خلال اسبوعين", DateKind.hearing),
+    ("pl", "za tydzień komornik przyjdzie", D(2026, 12, 2), "za tydzień", DateKind.eviction),
+    ("pl", "eksmisja za 3 dni", D(2026, 11, 28), "za 3 dni", DateKind.eviction),
+    ("pl", "eksmisja za dwa tygodnie", D(2026, 12, 9), "za dwa tygodnie", DateKind.eviction),
+    ("ro", "executorul vine peste 3 zile", D(2026, 11, 28), "peste 3 zile", DateKind.eviction),
+    ("ro", "evacuarea e peste o săptămână", D(2026, 12, 2), "peste o săptămână", DateKind.eviction),
+    ("uk", "засідання суду через тиждень", D(2026, 12, 2), "через тиждень", DateKind.hearing),
+    ("uk", "виселення через 3 дні", D(2026, 11, 28), "через 3 дні", DateKind.eviction),
+    ("uk", "суд за два тижні", D(2026, 12, 9), "за два тижні", DateKind.hearing),
+    # today, tomorrow, the day after tomorrow
+    ("tr", "yarın sabah tahliye", D(2026, 11, 26), "yarın sabah", DateKind.eviction),
+    ("tr", "yarından sonra duruşma", D(2026, 11, 27), "yarından sonra", DateKind.hearing),
+    ("ar", "عندي محكمة بكرا", D(2026, 11, 26), "بكرا", DateKind.hearing),
+    ("ar", "غداً المحكمة", D(2026, 11, 26), "غداً", DateKind.hearing),
+    ("pl", "komornik będzie jutro", D(2026, 11, 26), "jutro", DateKind.eviction),
+    ("ro", "sedinta e poimaine la 9", D(2026, 11, 27), "poimaine", DateKind.hearing),
+    ("uk", "післязавтра засідання", D(2026, 11, 27), "післязавтра", DateKind.hearing),
+    # a letter received some time ago: past
+    ("tr", "taahhütlü mektup 3 gün önce geldi", D(2026, 11, 22), "3 gün önce", DateKind.letter),
+    ("ar", "وصلتني رسالة مضمونة قبل يومين", D(2026, 11, 23), "قبل يومين", DateKind.letter),
+    ("ar", "وصلتني رسالة من 3 ايام", D(2026, 11, 22), "من 3 ايام", DateKind.letter),
+    ("pl", "list polecony przyszedł 3 dni temu", D(2026, 11, 22), "3 dni temu", DateKind.letter),
+    ("ro", "am primit o scrisoare recomandată acum 3 zile", D(2026, 11, 22), "acum 3 zile", DateKind.letter),
+    ("uk", "отримала рекомендований лист тиждень тому", D(2026, 11, 18), "тиждень тому", DateKind.letter),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected", "span", "kind"), LEXICON_PHRASES)
+def test_lexicon_languages(language: str, text: str, expected: D, span: str, kind: DateKind) -> None:
+    found = one(text, language=language)
+    assert (found.date, found.text, found.kind) == (expected, span, kind)
+    assert text[found.start : found.end] == span
+
+
+@pytest.mark.parametrize(("language", "text", "expected", "span", "kind"), LEXICON_PHRASES)
+def test_lexicon_languages_without_language(
+    language: str, text: str, expected: D, span: str, kind: DateKind
+) -> None:
+    found = one(text)
+    assert (found.date, found.kind) == (expected, kind)
+
+
+@pytest.mark.parametrize(
+    ("language", "hearing", "eviction", "letter"),
+    [
+        ("tr", "duruşma 3 aralık", "tahliye 3 aralık", "ihtarname 3 aralık"),
+        ("ar", "الجلسة 3 ديسمبر", "الإخلاء 3 ديسمبر", "الرسالة 3 ديسمبر"),
+        ("pl", "rozprawa 3 grudnia", "eksmisja 3 grudnia", "list polecony 3 grudnia"),
+        ("ro", "ședința 3 decembrie", "evacuarea 3 decembrie", "scrisoarea recomandată 3 decembrie"),
+        ("uk", "засідання 3 грудня", "виселення 3 грудня", "рекомендований лист 3 грудня"),
+    ],
+)
+def test_lexicon_kind_cues(language: str, hearing: str, eviction: str, letter: str) -> None:
+    # Hearings and evictions lie ahead; a letter dated 3 December was received last year.
+    assert (one(hearing, language=language).kind, one(hearing, language=language).date) == (
+        DateKind.hearing,
+        D(2026, 12, 3),
+    )
+    assert (one(eviction, language=language).kind, one(eviction, language=language).date) == (
+        DateKind.eviction,
+        D(2026, 12, 3),
+    )
+    found = one(letter, language=language)
+    assert (found.kind, found.date, found.resolved_as) == (DateKind.letter, D(2025, 12, 3), "previous")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "kind"),
+    [
+        ("tr", "karar 2 hafta önce tebliğ edildi", DateKind.judgment_served),
+        ("pl", "wyrok doręczono 3 listopada", DateKind.judgment_served),
+        ("uk", "рішення суду 5 листопада", DateKind.judgment),  # "суду" (court) inside the phrase
+        ("ar", "حكم المحكمة 5 نوفمبر", DateKind.judgment),
+        ("ro", "hotărârea instanței 5 noiembrie", DateKind.judgment),
+    ],
+)
+def test_lexicon_judgment_cues(language: str, text: str, kind: DateKind) -> None:
+    found = one(text, language=language)
+    assert found.kind is kind
+    assert found.date < TODAY  # a judgment is in the past by nature
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("ro", "am 2 luni de chirie neplătită"),  # "luni": months after a number, not Monday
+        ("ro", "cate luni garantie poate cere proprietarul"),
+        ("ar", "متأخر شهرين في الإيجار"),  # two months behind, not a date
+        ("ar", "انا وولادي الاتنين برا بلا بيت"),  # "the two", not Monday
+        ("ar", "ساكن عند صاحبي من يوم طردوني"),  # "since the day", not "a day ago"
+        ("tr", "pazara gittim"),  # the market, not Sunday
+        ("tr", "3 aylık kira borcum var"),
+        ("pl", "zalegam za 2 miesiące czynszu"),  # owed rent, not a date two months ahead
+        ("pl", "jestem winna za 2 miesiące"),
+        ("uk", "я винна за три місяці, 2400 євро"),
+        ("pl", "mam 3 dzieci"),
+    ],
+)
+def test_lexicon_amounts_and_lookalikes_are_not_dates(language: str, text: str) -> None:
+    assert parse_dates(text, TODAY, language) == []
+
+
+def test_lexicon_past_weekday_and_next_week() -> None:
+    assert one("rozprawa była w zeszły czwartek", language="pl").date == D(2026, 11, 19)
+    assert one("vonnis прийшов минулого понеділка", language="uk").date == D(2026, 11, 23)
+    assert one("الجلسة كانت الخميس الماضي", language="ar").date == D(2026, 11, 19)
+    # "haftaya salı" is the Tuesday of next week, also when today is a Monday
+    monday = D(2026, 11, 30)
+    assert one("haftaya salı duruşma", today=monday, language="tr").date == D(2026, 12, 8)
+    assert one("gelecek salı duruşma", today=monday, language="tr").date == D(2026, 12, 1)
+    assert one("deurwaarder vine saptamana viitoare", language="ro").date == D(2026, 12, 2)
+
+
+def test_words_that_are_other_languages_chat_need_the_language() -> None:
+    # Turkish "dün" (yesterday) folds to Dutch "dun" (thin).
+    assert one("mektup dün geldi", language="tr").date == D(2026, 11, 24)
+    assert parse_dates("de muren zijn dun", TODAY) == []
+    # Polish "sąd" (court) folds to English "sad".
+    assert one("mam sąd za 10 dni", language="pl").kind is DateKind.hearing
+    assert one("I am sad, in 10 days").kind is None
+
+
+def test_lexicon_language_narrows_and_unknown_checks_all() -> None:
+    assert parse_dates("rozprawa jest 3 grudnia", TODAY, "nl") == []
+    assert parse_dates("3 december", TODAY, "pl") == []
+    assert one("rozprawa jest 3 grudnia", language="pl-PL").date == D(2026, 12, 3)
+    assert one("rozprawa jest 3 grudnia", language="xx").date == D(2026, 12, 3)
+
+
+def test_lexicon_files_have_every_month_and_weekday() -> None:
+    from actions.dates import SUPPORTED_LANGUAGES, load_words
+    from actions.languages import ALL_LANGUAGES
+
+    assert SUPPORTED_LANGUAGES == ALL_LANGUAGES
+    for language in ("tr", "ar", "pl", "ro", "uk"):
+        words = load_words(language)
+        assert words["language"] == language
+        assert len(words["months"]) == 12 and all(words["months"])
+        assert len(words["weekdays"]) == 7 and all(words["weekdays"])
+        assert set(words["cues"]) >= {"hearing", "eviction", "letter", "judgment"}
+    assert load_words("nl") == {}
