@@ -216,7 +216,7 @@
     notice.textContent = text || "";
     notice.hidden = !text;
   }
-  function clearOffline() { if (noticeKind === "offline") say(""); }
+  function clearOffline() { if (noticeKind === "offline" && navigator.onLine !== false) say(""); }
 
   // Opening and closing -------------------------------------------------------------------
   function open() {
