@@ -52,6 +52,7 @@ class _State:
     updates: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # file_id -> (path, content)
     fail_sends: int = 0
+    blocked: set[int] = field(default_factory=set)
     retry_after: int = 1
     message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))  # type: ignore[type-arg]
 
@@ -167,6 +168,11 @@ class FakeTelegram:
         with self._lock:
             self._state.fail_sends = count
             self._state.retry_after = retry_after
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: sendMessage to this chat answers 403 Forbidden."""
+        with self._lock:
+            self._state.blocked.add(chat_id)
 
     def add_file(self, file_id: str, content: bytes, path: str) -> None:
         """A file getFile can describe and the file URL serves."""
@@ -302,6 +308,8 @@ class FakeTelegram:
             return _ok(await self._updates(params))
         if method == "sendMessage":
             with self._lock:
+                if int(params["chat_id"]) in self._state.blocked:
+                    return _error(403, "Forbidden: bot was blocked by the user")
                 if self._state.fail_sends > 0:
                     self._state.fail_sends -= 1
                     retry_after = self._state.retry_after

@@ -503,3 +503,27 @@ def test_the_gateway_starts_while_telegram_is_down_and_connects_later(
     fake.wait_for(lambda: client.app.state.telegram.ready, what="ready")  # type: ignore[attr-defined]
     assert post_update(client, fake.text_update(99, "hallo")) == 200
     assert fake.wait_sent(99, 3)[0] == texts.text("privacy_notice", "nl")
+
+
+def test_a_chat_that_blocked_the_bot_fails_without_holding_up_others(
+    tmp_path: Path, fake: FakeTelegram, offline_client_factory: Callable[[Settings], TestClient]
+) -> None:
+    settings = telegram_settings(tmp_path, fake, **WEBHOOK)
+    db = Database(settings.effective_database_url)
+    db.migrate()
+    blocked, _ = db.channel_conversation("telegram", "601")
+    fine, _ = db.channel_conversation("telegram", "602")
+    db.store_outbound(blocked.id, [Outbound(text="een"), Outbound(text="twee")])
+    db.store_outbound(fine.id, [Outbound(text="drie")])
+    db.dispose()
+    fake.block(601)
+
+    client = offline_client_factory(settings)
+    assert fake.wait_sent(602, 1) == ["drie"]
+    fake.wait_for(
+        lambda: [i.status for i in db_of(client).list_outbox(blocked.id)] == ["failed", "failed"],
+        what="blocked chat marked failed",
+    )
+    items = db_of(client).list_outbox(blocked.id)
+    assert [(i.attempts, i.last_error) for i in items] == [(1, "forbidden"), (1, "forbidden")]
+    assert [m.status for m in db_of(client).messages_after(blocked.id)] == ["failed", "failed"]
