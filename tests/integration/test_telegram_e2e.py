@@ -160,7 +160,13 @@ def test_handoff_and_a_caseworker_reply_over_telegram(
     ann, csrf = console_login(telegram_stack)
     try:
         cases = ann.get("/api/console/cases", params={"status": "waiting"}).json()["cases"]
-        case: dict[str, Any] = next(c for c in cases if c["channel"] == "telegram")
+        db = telegram_stack.database()
+        try:
+            conversation_id = db.channel_conversation("telegram", str(chat))[0].id
+        finally:
+            db.dispose()
+        case: dict[str, Any] = next(c for c in cases if c["conversation_id"] == conversation_id)
+        assert case["channel"] == "telegram"
         assert ann.post(f"/api/console/cases/{case['id']}/claim", headers=csrf).status_code == 200
         joined = fake.wait_sent(chat, len(fake.sent(chat)) + 1, timeout=15)[-1]
         assert joined == texts.text("caseworker_joined", "nl", name="Ann")
