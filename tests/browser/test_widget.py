@@ -298,6 +298,13 @@ def test_caseworker_replies_arrive_live_and_survive_a_dropped_connection(
         widget.send("dank je, ik heb een brief")
         expect(widget.log.locator(".tenant", has_text="dank je, ik heb een brief")).to_have_count(1)
         expect(widget.page.locator("huurhulp-widget .typing")).to_be_hidden()
+
+        widget.input.press("Escape")  # closed: news shows as a dot on the button
+        caseworker_says(console, csrf, case_id, "Mag ik die brief zien?")
+        expect(widget.page.get_by_role("button", name="Chat met Huurhulp nieuw bericht")).to_be_visible()
+        widget.open()
+        expect(widget.page.locator("huurhulp-widget .dot")).to_be_hidden()
+        expect(widget.log.get_by_text("Mag ik die brief zien?")).to_have_count(1)
         widget.assert_matches_the_server(console)
     finally:
         console.close()

@@ -54,7 +54,7 @@
   var chosen = known(data.language);
   var conv = load(), lang, s;
   var seen = {}, sock = null, live = false, tries = 0, retryTimer, pollTimer, syncing = null, again = false, syncs = 0;
-  var busy = false, noticeKind = "";
+  var busy = false, noticeKind = "", settled = !conv;  // settled: the stored history is shown
 
   function known(code) { code = (code || "").toLowerCase().split("-")[0]; return T[code] ? code : ""; }
   function load() { try { return JSON.parse(localStorage.getItem(KEY)) || null; } catch (e) { return null; } }
@@ -370,7 +370,7 @@
       .then(function (page) {
         if (conv !== current) return;
         page.messages.forEach(function (message) {
-          render(message);
+          if (render(message)) unread(message);
           current.last = Math.max(current.last, message.id);
         });
         [].forEach.call(log.querySelectorAll(".pending[data-sent]"), function (node) {
@@ -379,12 +379,17 @@
         save();
         clearOffline();
         if (page.messages.length >= PAGE) again = true;
+        else settled = true;
       })
       .finally(function () {
         syncing = null;
         if (again) { again = false; sync().catch(function () {}); }
       });
     return syncing;
+  }
+
+  function unread(message) {  // a dot on the closed chat button for news from the bot or a person
+    if (settled && panel.hidden && message.author !== "tenant") dot.hidden = false;
   }
 
   function failed(error) {
@@ -462,7 +467,7 @@
         } else {
           sync().catch(function () {});  // live pushes skip bot replies: fetch the rest
         }
-        if (isNew && ready && panel.hidden && frame.message.author !== "tenant") dot.hidden = false;
+        if (isNew) unread(frame.message);
       } else if (frame.type === "error") {
         socket.close();
       }
@@ -472,7 +477,7 @@
       sock = null;
       setLive(false);
       retry();
-      poll();
+      if (ready) poll();  // from the slow safety poll back to polling every few seconds
     };
   }
 
