@@ -95,6 +95,10 @@ _SHARED_WORDS: frozenset[str] = frozenset(
         "ocmw", "cpas", "caw", "oCMW".lower(), "huurwaarborg", "woonbureau", "sociaal",
         "verhuurkantoor", "huisvestingsmaatschappij", "pro", "deo", "euro", "euros", "eur",
         "interim", "ok", "oke", "okay", "merci", "sms", "whatsapp", "telegram",
+        # The words on the letters themselves, copied into messages in any language.
+        "huurdersbond", "huurdersbonden", "aangetekende", "aangetekend", "brief",
+        "ingebrekestelling", "dagvaarding", "verzoekschrift", "vonnis", "griffie",
+        "justitiehuis", "woonmaatschappij", "huurcontract", "huissier", "huissiers",
     }
 )
 
