@@ -213,3 +213,20 @@ def test_handoff_and_a_caseworker_reply_over_telegram(
         assert all(item.status == "sent" for item in db.list_outbox(conversation.id))
     finally:
         db.dispose()
+
+
+def test_language_code_greets_and_an_older_language_button_switches(
+    telegram_stack: RunningStack, fake: FakeTelegram
+) -> None:
+    chat = 7004
+    greeting = say(fake, chat, "/start", language_code="uk", count=2)
+    assert greeting[0] == texts.text("privacy_notice", "uk")
+    assert any("\u0400" <= char <= "\u04ff" for char in greeting[1]), "greeted in Ukrainian"
+    # The language buttons sit on the privacy notice, an older message by now.
+    notice = next(c for c in fake.sent(chat) if c.params.get("text") == greeting[0])
+    rows = notice.params["reply_markup"]["inline_keyboard"]
+    data = next(button["callback_data"] for row in rows for button in row if button["text"] == "Türkçe")
+    before = len(fake.sent(chat))
+    fake.queue_update(fake.callback_update(chat, data))
+    switched = fake.wait_sent(chat, before + 1, timeout=30)[before:]
+    assert switched[0] == texts.text("language_switched", "tr")
