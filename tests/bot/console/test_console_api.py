@@ -220,3 +220,22 @@ def test_a_weak_old_hash_is_upgraded_at_login(client: TestClient, db: Database) 
     assert (
         client.post("/api/console/login", json={"username": "old", "password": PASSWORD}).status_code == 200
     )
+
+
+def test_canned_replies_in_every_supported_language(client: TestClient, db: Database) -> None:
+    from actions.languages import SUPPORTED_LANGUAGES
+
+    add_caseworker(db, "cara")
+    headers = login(client, "cara")
+    dutch = client.get("/api/console/canned-replies", params={"language": "nl"}, headers=headers).json()
+    dutch_ids = [reply["id"] for reply in dutch["replies"]]
+    for language in SUPPORTED_LANGUAGES:
+        body = client.get(
+            "/api/console/canned-replies", params={"language": language}, headers=headers
+        ).json()
+        assert body["language"] == language
+        assert [reply["id"] for reply in body["replies"]] == dutch_ids
+        if language != "nl":
+            assert [r["text"] for r in body["replies"]] != [r["text"] for r in dutch["replies"]]
+    unknown = client.get("/api/console/canned-replies", params={"language": "de"}, headers=headers).json()
+    assert unknown["language"] == "nl"
