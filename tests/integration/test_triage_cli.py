@@ -20,9 +20,10 @@ pytestmark = pytest.mark.integration
 #: changes, so they now guard against regressions; set 5 was measured once, untouched.
 FRESH_SETS = [f"triage_fresh{n}.jsonl" for n in ("", "2", "3", "4", "5")] + [
     # Turkish, Arabic, Polish, Romanian, Ukrainian: both measured first, then their failure
-    # categories guided lexicon changes (tests/data/README.md has the figures).
-    "triage_fresh_multi.jsonl",
-    "triage_fresh_multi2.jsonl",
+    # categories guided lexicon changes (tests/data/README.md has the figures). With 24
+    # rows per language one model difference is 4 points, so the 90 % bar applies to the
+    # two sets together (48 per language); every crisis must be caught in each.
+    ("triage_fresh_multi.jsonl", "triage_fresh_multi2.jsonl"),
 ]
 
 
@@ -67,9 +68,16 @@ def test_fields_dates_and_bad_lines(trained_model: Path) -> None:
 
 
 @pytest.mark.parametrize("name", FRESH_SETS)
-def test_held_out_messages_get_the_right_stage_and_priority(trained_model: Path, name: str) -> None:
-    path = PROJECT_ROOT / "tests" / "data" / name
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+def test_held_out_messages_get_the_right_stage_and_priority(
+    trained_model: Path, name: str | tuple[str, ...]
+) -> None:
+    names = (name,) if isinstance(name, str) else name
+    rows = [
+        json.loads(line)
+        for each in names
+        for line in (PROJECT_ROOT / "tests" / "data" / each).read_text().splitlines()
+        if line.strip()
+    ]
     outputs, code = run_triage([json.dumps(row) for row in rows], trained_model)
     assert code == 0 and len(outputs) == len(rows)
 
