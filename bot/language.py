@@ -187,6 +187,13 @@ def _full() -> DetectorFactory:
         return _full_factory
 
 
+def _lingua_latin_candidates() -> list[Any]:
+    """lingua's Language values for our Latin-script candidates (imported lazily)."""
+    from lingua import IsoCode639_1, Language
+
+    return [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in _LATIN_CANDIDATES]
+
+
 def _lingua() -> Any:
     """lingua restricted to the Latin-script candidates, high-accuracy models preloaded.
 
@@ -196,14 +203,10 @@ def _lingua() -> Any:
     global _lingua_detector
     with _lock:
         if _lingua_detector is None:
-            from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+            from lingua import LanguageDetectorBuilder
 
-            languages = [
-                Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-                for code in _LATIN_CANDIDATES
-            ]
             _lingua_detector = (
-                LanguageDetectorBuilder.from_languages(*languages)
+                LanguageDetectorBuilder.from_languages(*_lingua_latin_candidates())
                 .with_preloaded_language_models()
                 .build()
             )
@@ -219,12 +222,9 @@ def _lingua_wide() -> Any:
     global _lingua_wide_detector
     with _lock:
         if _lingua_wide_detector is None:
-            from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+            from lingua import Language, LanguageDetectorBuilder
 
-            languages = [
-                Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-                for code in _LATIN_CANDIDATES
-            ] + [getattr(Language, name) for name in _WIDE_LINGUA_NAMES]
+            languages = _lingua_latin_candidates() + [getattr(Language, name) for name in _WIDE_LINGUA_NAMES]
             _lingua_wide_detector = (
                 LanguageDetectorBuilder.from_languages(*languages)
                 .with_low_accuracy_mode()

@@ -151,13 +151,13 @@ class Router:
                 )
             ]
             await to_thread.run_sync(db.store_outbound, conversation.id, notice)
-        about_language = await self._about_language(
-            conversation, message_id, decision, crisis=detect_crisis(inbound.text)
-        )
+        # Once per message: the lexicon runs dozens of patterns over several forms of the text.
+        crisis = detect_crisis(inbound.text)
+        about_language = await self._about_language(conversation, message_id, decision, crisis)
         if about_language is not None:
             about_language.replies[:0] = notice
             return about_language
-        result = await self._route(inbound, message_id, conversation, language)
+        result = await self._route(inbound, message_id, conversation, language, crisis)
         result.replies[:0] = notice
         return result
 
@@ -185,13 +185,17 @@ class Router:
         return RouteResult(replies=replies, language=decision.language, state=conversation.state)
 
     async def _route(
-        self, inbound: Inbound, message_id: int, conversation: ConversationRecord, language: str
+        self,
+        inbound: Inbound,
+        message_id: int,
+        conversation: ConversationRecord,
+        language: str,
+        crisis: bool,
     ) -> RouteResult:
         db = self.db
         state = conversation.state
         if state is ConversationState.CLOSED:
             state = await to_thread.run_sync(db.apply_event, conversation.id, Event.TENANT_RETURNED)
-        crisis = detect_crisis(inbound.text)
 
         if not bot_answers(state):
             return await self._while_a_person_holds(
