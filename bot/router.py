@@ -39,6 +39,13 @@ _READABLE = re.compile(r"[^\W_]")
 UNREADABLE_INTENT = "/unreadable"
 #: Sent to Rasa when the crisis lexicon recognises danger to life or safety.
 CRISIS_INTENT = "/crisis"
+#: Typed slash commands ("/restart", "/session_start", '/greet{"x": 1}'): one word after
+#: the slash, optionally Rasa's entity syntax. They never reach NLU, where "restart" read
+#: as a judgment once; a few are understood, every other one gets the capabilities.
+_TYPED_COMMAND = re.compile(r"^\s*/+\s*([^\W\d][\w-]*)\s*(?:[{\[(].*)?$", re.DOTALL)
+TYPED_COMMAND_INTENTS = {"start": "/greet", "begin": "/greet", "stop": "/goodbye"}
+#: What any other typed command becomes.
+COMMAND_FALLBACK_INTENT = "/capabilities"
 #: Payload of a language button ("/language:tr"); handled by the gateway, never sent to Rasa.
 LANGUAGE_PAYLOAD_PREFIX = "/language:"
 
@@ -90,8 +97,10 @@ def text_for_rasa(text: str, pressed: str | None, offered: list[Button], crisis:
     Rasa parses any text that starts with ``/`` as an intent with entities, bypassing NLU
     (``/restart``, ``/inform{"slot": "x"}``). A tenant must not drive the bot's internals,
     so such a payload only passes when it is one of the buttons the bot just offered;
-    typed text that equals a button's title counts as pressing it. Everything else loses
-    its leading slashes and goes through NLU like any other sentence.
+    typed text that equals a button's title counts as pressing it. A typed command (one
+    word after a slash, with or without ``{...}``) becomes a harmless intent ("/start"
+    greets, "/stop" says goodbye, anything else shows what the bot can do). Other text
+    loses its leading slashes and goes through NLU like any other sentence.
     """
     if crisis:
         # The curated lexicon caught a crisis the small model might miss: the crisis
@@ -108,6 +117,10 @@ def text_for_rasa(text: str, pressed: str | None, offered: list[Button], crisis:
         # Emoji, punctuation or symbols only: the model cannot read them, so say so
         # explicitly instead of letting character n-grams guess an intent.
         return UNREADABLE_INTENT
+    command = _TYPED_COMMAND.match(text)
+    if command:
+        # A typed command drives nothing: it opens no case and sets no stage.
+        return TYPED_COMMAND_INTENTS.get(command.group(1).casefold(), COMMAND_FALLBACK_INTENT)
     return text.lstrip().lstrip("/").lstrip() or UNREADABLE_INTENT
 
 

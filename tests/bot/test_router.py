@@ -16,25 +16,32 @@ OFFERED = [
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("/restart", "restart"),
-        ('/greet{"x": 1}', 'greet{"x": 1}'),
-        ('  //request_human{"priority": "S"}', 'request_human{"priority": "S"}'),
-        ("/ session_start", "session_start"),
+        ("/restart", "/capabilities"),
+        ("/RESTART", "/capabilities"),
+        ('/greet{"x": 1}', "/capabilities"),
+        ('  //request_human{"priority": "S"}', "/capabilities"),
+        ('/inform{"stage": "judgment"}', "/capabilities"),
+        ("/ session_start", "/capabilities"),
+        ("/crisis", "/capabilities"),
+        ("/start", "/greet"),
+        ("/stop", "/goodbye"),
         ("/", UNREADABLE_INTENT),
         ("/ik wil dood", "ik wil dood"),
+        ("/ mijn huisbaas wil me eruit", "mijn huisbaas wil me eruit"),
     ],
 )
 def test_typed_intent_syntax_never_reaches_rasa_as_an_intent(typed: str, expected: str) -> None:
     result = text_for_rasa(typed, None, OFFERED)
     assert result == expected
-    assert result == UNREADABLE_INTENT or not result.startswith("/")
+    # Only the three harmless intents (or plain text) come out of a typed slash.
+    assert result in (UNREADABLE_INTENT, "/capabilities", "/greet", "/goodbye") or not result.startswith("/")
 
 
 def test_pressed_button_payload_passes_only_when_it_was_offered() -> None:
     assert text_for_rasa("Wat kan je doen?", "/capabilities", OFFERED) == "/capabilities"
     # A forged payload that the bot never offered is treated as plain text.
     forged = text_for_rasa("/restart", "/restart", OFFERED)
-    assert forged == "restart"
+    assert forged == "/capabilities"
 
 
 def test_typed_button_title_counts_as_pressing_it() -> None:
