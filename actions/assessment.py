@@ -15,6 +15,7 @@ from typing import Any
 
 from actions.answers import euros_in_text, months_in_text, named_rent_months, rent_in_text
 from actions.dates import DateKind, ParsedDate, parse_dates
+from actions.reading import Sentence, is_past_event, split_sentences
 from actions.triage import Stage, TriageInput, TriageResult, detect_crisis, detect_signals, triage
 
 #: NLU intents that tell us the stage.
@@ -36,6 +37,18 @@ MIN_INTENT_CONFIDENCE = 0.5
 #: mentions ("... or he goes to court" is a demand letter, not a court case). The
 #: crisis lexicon always counts.
 TRUSTED_INTENT_CONFIDENCE = 0.9
+
+#: Stages whose priority is S or P1. The model alone never sets one of these: it needs a
+#: cue (the lexicon, a date, a confirmed answer). Without a cue the bot asks one short
+#: confirming question instead (``Assessment.unconfirmed``). On real messages the model
+#: said "crisis" for mould and "locked_out" for a sick child, with confidence 1.0.
+EVIDENCE_STAGES = frozenset({Stage.crisis, Stage.locked_out, Stage.eviction_scheduled, Stage.judgment})
+
+#: Date slots that are themselves a cue for a stage.
+_DATE_EVIDENCE: Mapping[str, Stage] = {
+    "eviction_date": Stage.eviction_scheduled,
+    "judgment_served_date": Stage.judgment,
+}
 
 #: A date only counts as a hearing/eviction/service date when the stage it belongs to
 #: is signalled: the words around a date are a weaker clue than the stage itself
@@ -76,6 +89,10 @@ class Assessment:
     date_slots: dict[str, str] = field(default_factory=dict)
     arrears_months: float | None = None
     arrears_euros: float | None = None
+    #: The model's S/P1 stage that no cue supports: the bot asks before it escalates.
+    unconfirmed: Stage | None = None
+    #: Stages found only in sentences about the past (reported, never triaged).
+    past: frozenset[Stage] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``huurhulp triage`` output, handoff summaries)."""
@@ -85,6 +102,8 @@ class Assessment:
             "signals": sorted(s.value for s in self.signals),
             "dates": [d.to_dict() for d in self.dates],
             "date_slots": dict(self.date_slots),
+            "unconfirmed": self.unconfirmed.value if self.unconfirmed else None,
+            "past": sorted(s.value for s in self.past),
         }
 
 
@@ -112,14 +131,24 @@ def _as_flag(value: Any) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
-def _date_slots(dates: list[ParsedDate], stages: set[Stage], today: dt.date) -> dict[str, str]:
+def _date_slots(
+    dates: list[ParsedDate],
+    stages: set[Stage],
+    today: dt.date,
+    sentence_stages: Mapping[int, set[Stage]] | None = None,
+) -> dict[str, str]:
+    """Which date slots the ``dates`` fill; ``sentence_stages`` maps a date's start offset
+    to the stages signalled in its own sentence (a date belongs to its own event first)."""
     slots: dict[str, str] = {}
     for parsed in dates:
         slot = DATE_SLOTS.get(parsed.kind) if parsed.kind else None
         if slot is None and parsed.kind is None:
-            # No word says what the date is: it is the date of the most urgent stage
-            # that has one (a summons mentions the hearing, a bailiff the eviction).
-            for stage in sorted(stages, key=lambda s: -s.urgency):
+            # No word says what the date is: it is the date of the most urgent stage in
+            # its own sentence, else in the message (a summons mentions the hearing, a
+            # bailiff the eviction).
+            own = (sentence_stages or {}).get(parsed.start) or set()
+            candidates = sorted(own, key=lambda s: -s.urgency) + sorted(stages, key=lambda s: -s.urgency)
+            for stage in candidates:
                 if stage in _STAGE_DATE_SLOT:
                     slot = _STAGE_DATE_SLOT[stage]
                     break
@@ -146,23 +175,72 @@ def assess(
     ``arrears_euros``, ``monthly_rent``, ``children``, ``income_loss``, ``health_problems``.
     """
     known = known or {}
-    crisis = detect_crisis(text) or intent == "crisis"
+    previous = known.get("stage")
+    known_stage = (
+        Stage(previous) if isinstance(previous, str) and previous in Stage._value2member_map_ else None
+    )
+    confirmed = (
+        known.get("stage_confirmed") is True and known.get("confirm_stage") in Stage._value2member_map_
+    )
+
+    # The crisis lexicon reads the whole message: a crisis is never discounted as past.
+    crisis_cue = detect_crisis(text)
     model_stage = INTENT_STAGES.get(intent or "")
+    if model_stage is not None and confidence < MIN_INTENT_CONFIDENCE and not crisis_cue:
+        model_stage = None
+
+    # The stage lexicon reads sentence by sentence; a sentence about the distant past
+    # ("mijn zus werd vorig jaar uitgezet") gives no stage.
+    sentences = split_sentences(text)
+    lexicon: set[Stage] = set()
+    past: set[Stage] = set()
+    by_sentence: list[tuple[Sentence, set[Stage], bool]] = []
+    for sentence in sentences:
+        here = detect_signals(sentence.text, language) - {Stage.crisis}
+        old = is_past_event(sentence.text, today, language)
+        by_sentence.append((sentence, here, old))
+        (past if old else lexicon).update(here)
+    past -= lexicon
+    if len(by_sentence) > 1:
+        # A pattern may also match across a sentence break ("een brief van de deurwaarder.
+        # ik moet eruit op 12 december"): the whole text counts, minus the past.
+        lexicon |= detect_signals(text, language) - {Stage.crisis} - past
+
     signals: set[Stage] = set()
     if model_stage is None or confidence < TRUSTED_INTENT_CONFIDENCE:
-        signals |= detect_signals(text, language)
-    if model_stage is not None and (confidence >= MIN_INTENT_CONFIDENCE or crisis):
+        signals |= lexicon
+    if model_stage is not None and model_stage is not Stage.crisis:
         signals.add(model_stage)
-    if crisis:
+    if crisis_cue:
         signals.add(Stage.crisis)
-    previous = known.get("stage")
-    if isinstance(previous, str) and previous in Stage._value2member_map_:
-        signals.add(Stage(previous))
+    if known_stage is not None:
+        signals.add(known_stage)
+    if confirmed:
+        signals.add(Stage(known["confirm_stage"]))
 
     # The detected language helps with ambiguous words, but detection errs on mixed
     # messages ("got a dagvaarding, court date in two weeks"): then try every language.
     dates = parse_dates(text, today, language) or parse_dates(text, today, None)
-    found = _date_slots(dates, signals, today)
+    dates = [d for d in dates if not _in_past_sentence(d, by_sentence)]
+    sentence_stages = {d.start: _stages_at(d, by_sentence) for d in dates}
+    found = _date_slots(dates, signals, today, sentence_stages)
+
+    # Escalation needs evidence: the model's S/P1 stage stands only with a cue.
+    unconfirmed: Stage | None = None
+    if model_stage in EVIDENCE_STAGES:
+        cued = (
+            model_stage in lexicon
+            or model_stage is known_stage
+            or (confirmed and known.get("confirm_stage") == model_stage.value)
+            or (model_stage is Stage.crisis and crisis_cue)
+            or any(_DATE_EVIDENCE.get(slot) is model_stage for slot in found)
+        )
+        if not cued:
+            signals.discard(model_stage)
+            signals |= lexicon  # the model is not trusted here, so the lexicon counts again
+            unconfirmed = model_stage
+            found = _date_slots(dates, signals, today, sentence_stages)
+    crisis = Stage.crisis in signals
     merged = {
         slot: found.get(slot) or known.get(slot)
         for slot in ("hearing_date", "eviction_date", "judgment_served_date")
@@ -201,4 +279,19 @@ def assess(
         date_slots=found,
         arrears_months=arrears_months,
         arrears_euros=arrears_euros,
+        unconfirmed=unconfirmed
+        if unconfirmed is not None and unconfirmed.urgency > result.stage.urgency
+        else None,
+        past=frozenset(past - signals),
     )
+
+
+def _in_past_sentence(parsed: ParsedDate, by_sentence: list[tuple[Sentence, set[Stage], bool]]) -> bool:
+    return any(s.start <= parsed.start < s.end and old for s, _, old in by_sentence)
+
+
+def _stages_at(parsed: ParsedDate, by_sentence: list[tuple[Sentence, set[Stage], bool]]) -> set[Stage]:
+    for sentence, found, _old in by_sentence:
+        if sentence.start <= parsed.start < sentence.end:
+            return found
+    return set()

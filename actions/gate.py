@@ -1,0 +1,91 @@
+"""The intent gate's rules (applied in the Rasa server by ``bot.nlu_components.TriageGate``).
+
+Pure: no Rasa imports, so ``huurhulp triage``, the tests and the NLU pipeline share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from actions.reading import is_past_event, split_sentences
+from actions.topic import about_rent
+from actions.triage import Stage, detect_signals, most_urgent_stage
+
+__all__ = ["OUT_OF_SCOPE_INTENT", "STAGE_INTENTS", "current_lexicon_stage", "gate_intent"]
+
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+
+#: The report_* intent of each stage (crisis is the gateway's: its lexicon runs there).
+STAGE_INTENTS: Mapping[Stage, str] = {
+    Stage.locked_out: "report_locked_out",
+    Stage.eviction_scheduled: "report_eviction_date",
+    Stage.judgment: "report_judgment",
+    Stage.court: "report_court",
+    Stage.formal_notice: "report_formal_notice",
+    Stage.arrears: "report_arrears",
+    Stage.payment_worry: "report_payment_worry",
+}
+_STAGE_INTENT_NAMES = frozenset(STAGE_INTENTS.values())
+
+#: Intents the lexicon may replace with a stage: the model heard no situation in them.
+#: Form answers (affirm, deny, dont_know, skip, inform_place), a request for a person,
+#: a landlord's question and the stage intents themselves are never replaced.
+REPLACEABLE_INTENTS = frozenset(
+    {
+        "greet",
+        "goodbye",
+        "thanks",
+        "capabilities",
+        "out_of_scope",
+        "housing_other",
+        "nlu_fallback",
+        "ask_conciliation",
+        "ask_hearing",
+        "ask_eviction_rules",
+        "ask_ocmw",
+        "ask_caw",
+        "ask_huurdersbond",
+        "ask_legal_aid",
+        "ask_fonds",
+        "ask_deposit",
+        "ask_social_housing",
+        "ask_find_help",
+    }
+)
+#: Confidence given to an intent the gate sets (below the model's "trusted" 0.9, so
+#: assessment keeps checking the lexicon, and above the fallback threshold).
+GATE_CONFIDENCE = 0.8
+
+
+def current_lexicon_stage(text: str, today: dt.date, language: str | None = None) -> Stage:
+    """The most urgent stage the stage lexicon finds in a sentence about the present."""
+    stages: set[Stage] = set()
+    for sentence in split_sentences(text):
+        if not is_past_event(sentence.text, today, language):
+            stages |= detect_signals(sentence.text, language) - {Stage.crisis}
+    return most_urgent_stage(stages)
+
+
+def gate_intent(
+    text: str,
+    intent: str,
+    confidence: float,
+    today: dt.date,
+    language: str | None = None,
+    lexicon_stages: bool = True,
+) -> tuple[str, float] | None:
+    """The intent to use instead of ``intent``, or ``None`` to keep the model's.
+
+    The model's ``crisis`` is never gated away: without a lexicon cue the bot shows the
+    emergency numbers and asks whether the person is in danger (``action_crisis``).
+    """
+    if intent in _STAGE_INTENT_NAMES:
+        if not about_rent(text):
+            return OUT_OF_SCOPE_INTENT, max(confidence, GATE_CONFIDENCE)
+        return None
+    if lexicon_stages and intent in REPLACEABLE_INTENTS:
+        stage = current_lexicon_stage(text, today, language)
+        if stage in STAGE_INTENTS:
+            return STAGE_INTENTS[stage], GATE_CONFIDENCE
+    return None

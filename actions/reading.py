@@ -1,0 +1,122 @@
+"""Reading a tenant's story sentence by sentence.
+
+Real tenants write long messages: what happened years ago next to what happens now,
+a sister's eviction next to their own summons. Triage looks at the *current* situation,
+so each sentence is read on its own:
+
+* a sentence that places its event clearly in the past ("vorig jaar", "il y a trois
+  ans", "back in 2019") gives no stage: "mijn zus werd vorig jaar uitgezet" is a memory,
+  not an eviction today;
+* a date belongs to the sentence it stands in, so "de zitting is op 12 december" and
+  "in 2021 kreeg ik al een ingebrekestelling" do not lend each other their dates.
+
+Only markers of a *distant* past count (a year or more, an earlier calendar year):
+"twee weken geleden kreeg ik een dagvaarding" is the current case. Pure and free of
+Rasa imports, like the rest of triage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from actions.triage import normalise
+
+__all__ = ["Sentence", "is_past_event", "split_sentences"]
+
+# Sentence ends: . ! ? (and their Arabic forms), line breaks, semicolons. A full stop
+# between digits ("12.12.2026", "1.250 euro") is no sentence end.
+_SENTENCE_END = re.compile(r"(?<!\d)[.!?]+(?!\d)|[\n\r]+|[;؛؟।]+|(?<=\d)\.(?=\s+\D)")
+#: Shorter pieces are glued to the sentence before them ("Ja." "Dus." are no story).
+MIN_SENTENCE_CHARS = 3
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a message with its offsets in the original text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """``text`` cut into sentences, with offsets; never empty for a non-empty text."""
+    if not text.strip():
+        return []
+    sentences: list[Sentence] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        piece = text[start:end]
+        if piece.strip():
+            if sentences and len(piece.strip()) < MIN_SENTENCE_CHARS:
+                last = sentences.pop()
+                sentences.append(Sentence(text[last.start : end], last.start, end))
+            else:
+                sentences.append(Sentence(piece, start, end))
+        start = end
+    if text[start:].strip():
+        sentences.append(Sentence(text[start:], start, len(text)))
+    return sentences
+
+
+# Markers of an event a year or more ago, on normalised text (lowercase, no accents,
+# punctuation as spaces; see actions.triage.normalise). One list for every language:
+# each marker is specific enough not to occur by accident in another language.
+_PAST_MARKERS = re.compile(
+    r"(?<!\w)(?:"
+    # Dutch
+    r"vorig jaar|vorige jaar|verleden jaar|(?:\w+ )?jaar geleden|(?:\w+ )?jaren geleden"
+    r"|jaren terug|(?:\w+ )?jaar terug|destijds|vroeger|lang geleden"
+    r"|in mijn vorige (?:woning|appartement|huis)"
+    # French
+    r"|l an dernier|l annee derniere|l annee passee|il y a (?:\w+ )?ans?|il y a (?:\w+ )?annees?"
+    r"|autrefois|jadis|dans mon ancien (?:logement|appartement)|dans mon ancienne maison"
+    # English
+    r"|last year|(?:\w+ )?years? ago|back in \d{4}|a few years back"
+    r"|in my previous (?:flat|apartment|house|home)"
+    r"|in my old (?:flat|apartment|house|place)"
+    # Turkish
+    r"|gecen yil|gecen sene|(?:\w+ )?yil once|(?:\w+ )?sene once|yillar once"
+    # Polish
+    r"|w zeszlym roku|w ubieglym roku|(?:\w+ )?lat temu|rok temu"
+    # Romanian
+    r"|anul trecut|(?:\w+ )?ani in urma|acum (?:\w+ )?ani|acum un an"
+    # Ukrainian
+    r"|минулого року|торік|(?:\w+ )?рок(?:и|ів) тому|рік тому"
+    # Arabic (vowel marks and hamza forms are folded by normalise)
+    r"|العام الماضي|السنه الماضيه|منذ سنوات|منذ سنه|قبل سنوات|قبل سنه"
+    r")(?!\w)"
+)
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+# A year after these words is a date in the future or now, not a past event
+# ("tegen 2027", "until 2027", "jusqu'en 2027").
+_NOT_PAST_BEFORE_YEAR = re.compile(r"(?:tegen|tot|until|till|by|jusqu en|avant|before|voor)\s+$")
+
+
+# Words that put a sentence (also) in the present. Dutch "nu" is Romanian "not", so it
+# only counts when the message is not known to be in another language.
+_NOW = re.compile(
+    r"(?<!\w)(?:vandaag|momenteel|op dit moment|maintenant|aujourd hui|actuellement|now|today"
+    r"|currently|teraz|obecnie|astazi|в даний час|зараз|сьогодні|الان|اليوم|simdi|bugun)(?!\w)"
+)
+_NOW_NL = re.compile(r"(?<!\w)(?:nu|nou)(?!\w)")
+
+
+def is_past_event(sentence: str, today: dt.date, language: str | None = None) -> bool:
+    """Whether ``sentence`` tells of something a year or more ago (or in an earlier year).
+
+    A sentence that also says "now" ("nu", "maintenant", "now", "vandaag") is about the
+    present as well and does not count as past.
+    """
+    folded = normalise(sentence, language)
+    if _NOW.search(folded) or (language in (None, "nl") and _NOW_NL.search(folded)):
+        return False
+    if _PAST_MARKERS.search(folded):
+        return True
+    for match in _YEAR.finditer(folded):
+        if int(match.group(1)) < today.year and not _NOT_PAST_BEFORE_YEAR.search(folded[: match.start()]):
+            return True
+    return False

@@ -1,0 +1,50 @@
+"""Is a message about rent, a home, money or the procedure at all? (``lexicon/topic.yml``)
+
+The model alone may not give a stage to a message without one of these words: "ik ben
+bang van spinnen" is out of scope, whatever the model's confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.triage import LEXICON_DIR, LexiconError, normalise
+
+__all__ = ["TOPIC_FILE", "about_rent", "topic_pattern"]
+
+TOPIC_FILE = LEXICON_DIR / "topic.yml"
+
+
+def _entry_pattern(entry: str) -> str:
+    prefix = entry.endswith("*")
+    words = normalise(entry.rstrip("*")).split()
+    if not words:
+        raise LexiconError(f"topic.yml: empty entry {entry!r}")
+    body = r"\s+".join(re.escape(word) for word in words)
+    return body + (r"\w*" if prefix else "")
+
+
+@lru_cache(maxsize=4)
+def topic_pattern(path: Path = TOPIC_FILE) -> re.Pattern[str]:
+    """One compiled pattern for every language's topic words."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("words"), dict):
+        raise LexiconError("topic.yml: missing mapping 'words'")
+    parts: list[str] = []
+    for language, entries in data["words"].items():
+        if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+            raise LexiconError(f"topic.yml: {language}: expected a list of words")
+        parts += [_entry_pattern(entry) for entry in entries]
+    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(set(parts), key=len, reverse=True)) + r")(?!\w)")
+
+
+def about_rent(text: str) -> bool:
+    """Whether ``text`` has a word about rent, a home, money or the procedure (any language)."""
+    if not isinstance(text, str) or not text.strip():
+        return False
+    # Both the plain and the chat-expanded form ("kga" -> "ik ga", "da" stays "da").
+    return any(topic_pattern().search(normalise(text, language)) for language in ("nl", "tr"))
