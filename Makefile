@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: setup run test lint validate train test-stories pytest clean nlu-report lang-report
+.PHONY: setup run test lint validate train test-stories pytest clean nlu-report lang-report triage-report
 
 VENV := .venv/bin
 
@@ -41,3 +41,8 @@ nlu-report: setup
 ## and, when present, the held-out set (not part of `make test`).
 lang-report: setup
 	$(VENV)/python scripts/lang_benchmark.py
+
+## Triage figures per set and language on the dev splits (real messages, out of scope,
+## the written held-out sets). SPLIT=test measures the test splits: do that once.
+triage-report: setup
+	$(VENV)/huurhulp triage-report --split $(or $(SPLIT),dev)

@@ -1,8 +1,11 @@
 """``huurhulp triage``: the live bot's classifier and triage, on messages from a file.
 
 It loads the same trained model the Rasa server serves, prepares each text exactly as
-the gateway does (language choice, `/` neutralisation, the crisis lexicon), and runs the
-same ``actions.assessment.assess`` the actions run. No separate classifier.
+the gateway does (language choice, `/` commands, the crisis lexicon), applies the same
+intent gate as the NLU pipeline (``actions.gate``) and then what the dialogue does with
+the intent: a stage intent is triaged with ``actions.assessment.assess`` (the same call
+``action_triage`` makes), any other intent sets no stage. No separate classifier, so the
+numbers researchers measure are the numbers tenants get.
 """
 
 from __future__ import annotations
@@ -11,22 +14,39 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from actions.assessment import assess
+from actions.assessment import INTENT_STAGES, assess
+from actions.gate import gate_intent
 from actions.triage import detect_crisis
 from bot.language import choose_language
-from bot.router import CRISIS_INTENT, UNREADABLE_INTENT, clean_text, text_for_rasa
+from bot.router import CRISIS_INTENT, clean_text, text_for_rasa
 
 log = logging.getLogger(__name__)
 
+#: Intents whose answer points elsewhere: the message is out of scope, not an error.
+OUT_OF_SCOPE_INTENTS = frozenset({"out_of_scope", "housing_other"})
+
+
+def model_intent(parsed: dict[str, Any]) -> tuple[str | None, float]:
+    """The model's own intent in a parse result, before ``TriageGate`` replaced it."""
+    ranking = parsed.get("intent_ranking") or []
+    if ranking and ranking[0].get("replaced"):
+        return ranking[0]["replaced"], float(ranking[0].get("replaced_confidence") or 0.0)
+    intent = parsed.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
 
 class Classifier:
-    """The trained Rasa model, loaded once, answering the way the live bot does."""
+    """The trained Rasa model, loaded once, answering the way the live bot does.
 
-    def __init__(self, model: Path) -> None:
+    ``cache`` (text -> [intent, confidence]) keeps the model's answers between runs of
+    ``make triage-report``; it must belong to this model (the caller keys it by file).
+    """
+
+    def __init__(self, model: Path, cache: MutableMapping[str, list[Any]] | None = None) -> None:
         # Rasa and TensorFlow take seconds to import: only when this command runs.
         import structlog
         from rasa.core.agent import Agent
@@ -37,11 +57,21 @@ class Classifier:
 
         self._agent = Agent.load(str(model))
         self._loop = asyncio.new_event_loop()
+        self._cache = cache
 
     def parse(self, text: str) -> dict[str, Any]:
         """Rasa's NLU result for ``text``."""
         result: dict[str, Any] = self._loop.run_until_complete(self._agent.parse_message(text))
         return result
+
+    def _model_intent(self, text: str) -> tuple[str | None, float]:
+        if self._cache is not None and text in self._cache:
+            name, confidence = self._cache[text]
+            return name, float(confidence)
+        name, confidence = model_intent(self.parse(text))
+        if self._cache is not None:
+            self._cache[text] = [name, confidence]
+        return name, confidence
 
     def classify(self, text: str, today: dt.date, language_hint: str | None = None) -> dict[str, Any]:
         """One JSON-ready line of ``huurhulp triage`` output."""
@@ -50,30 +80,50 @@ class Classifier:
         crisis_lexicon = detect_crisis(cleaned)
         rasa_text = text_for_rasa(cleaned, None, [], crisis_lexicon)
         intent: str | None
-        if rasa_text in (CRISIS_INTENT, UNREADABLE_INTENT):
+        if rasa_text.startswith("/"):
+            # A trusted intent from the gateway: the crisis lexicon, a typed command, no text.
             intent, confidence = rasa_text.removeprefix("/"), 1.0
         else:
-            parsed = self.parse(rasa_text)
-            intent = (parsed.get("intent") or {}).get("name")
-            confidence = float((parsed.get("intent") or {}).get("confidence") or 0.0)
-        assessment = assess(cleaned, today, intent, confidence, language)
-        result = assessment.result
-        return {
-            "language": language,
-            "intent": intent,
-            "confidence": round(confidence, 4),
-            "stage": result.stage.value,
-            "priority": result.priority.value,
-            "crisis": assessment.crisis,
-            "dates": [d.date.isoformat() for d in assessment.dates],
-            "date_details": [d.to_dict() for d in assessment.dates],
-            "reasons": list(result.reasons),
-            "needs_human": result.needs_human,
-        }
+            intent, confidence = self._model_intent(rasa_text)
+            gated = gate_intent(rasa_text, intent or "", confidence, today, language) if intent else None
+            if gated is not None:
+                intent, confidence = gated
+        return describe(cleaned, today, intent, confidence, language, rasa_text == CRISIS_INTENT)
 
     def close(self) -> None:
         """Release the event loop."""
         self._loop.close()
+
+
+def describe(
+    text: str, today: dt.date, intent: str | None, confidence: float, language: str, trusted_crisis: bool
+) -> dict[str, Any]:
+    """What the dialogue makes of ``intent``: triage for a stage, nothing for the rest."""
+    triaged = intent in INTENT_STAGES
+    assessment = assess(text, today, intent, confidence, language) if triaged else None
+    if intent == "crisis" and not trusted_crisis and assessment is not None:
+        # The model alone said crisis: the bot shows the numbers and asks (action_crisis).
+        assessment = assess(text, today, None, 0.0, language)
+        asks: str | None = "crisis"
+    else:
+        asks = assessment.unconfirmed.value if assessment and assessment.unconfirmed else None
+    result = assessment.result if assessment else None
+    return {
+        "language": language,
+        "intent": intent,
+        "confidence": round(confidence, 4),
+        "stage": result.stage.value if result else "none",
+        "priority": result.priority.value if result else "none",
+        "crisis": bool(assessment and assessment.crisis),
+        "asks": asks,
+        "out_of_scope": intent in OUT_OF_SCOPE_INTENTS,
+        "dates": [d.date.isoformat() for d in assessment.dates] if assessment else [],
+        "date_details": [d.to_dict() for d in assessment.dates] if assessment else [],
+        "date_slots": dict(assessment.date_slots) if assessment else {},
+        "past": sorted(s.value for s in assessment.past) if assessment else [],
+        "reasons": list(result.reasons) if result else [],
+        "needs_human": bool(result and result.needs_human),
+    }
 
 
 def read_requests(

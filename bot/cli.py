@@ -1,4 +1,4 @@
-"""The ``huurhulp`` command: ``run``, ``train``, ``test-stories``, ``triage`` and ``caseworker``."""
+"""The ``huurhulp`` command: run, train, test-stories, triage, triage-report, caseworker."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
 from bot.auth import hash_password, validate_new_password
@@ -64,6 +65,40 @@ def cmd_triage(args: argparse.Namespace) -> int:
     model, _ = ensure_model(settings.models_dir, settings.var_dir)
     errors = run_triage(model, sys.stdin, sys.stdout, args.today)
     return 1 if errors else 0
+
+
+def cmd_triage_report(args: argparse.Namespace) -> int:
+    """Print triage figures per set and language (see ``bot.triage_report``)."""
+    import json
+
+    from bot.classify import Classifier
+    from bot.triage_report import classify_rows, evaluate, format_report, load_rows
+
+    settings = get_settings()
+    model, _ = ensure_model(settings.models_dir, settings.var_dir)
+    # The model's answers are kept per model file, so a change to the rules after the
+    # model (gate, lexicons, assessment) is measured in seconds, not minutes.
+    cache_path = settings.var_dir / "triage-cache" / f"{model.name.removesuffix('.tar.gz')}.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    classifier = Classifier(model, cache)
+    figures: dict[str, dict[str, object]] = {}
+    try:
+        for name in args.sets:
+            rows = load_rows(name, args.split if name != "heldout" else "all")
+            tallies = evaluate(rows, classify_rows(classifier, rows))
+            print(format_report(name, args.split if name != "heldout" else "all", tallies))
+            if args.wrong:
+                for item in tallies["all"].wrong if "all" in tallies else []:
+                    print("  wrong:", *item)
+            print()
+            figures[name] = {language: tally.figures() for language, tally in tallies.items()}
+    finally:
+        classifier.close()
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        cache_path.write_text(json.dumps(cache, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+    return 0
 
 
 def _database() -> Database:
@@ -191,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="date for lines without 'today' (default: the real today)",
     )
     triage.set_defaults(handler=cmd_triage)
+    report = commands.add_parser("triage-report", help="triage figures on the real and out-of-scope sets")
+    report.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="default: dev")
+    report.add_argument(
+        "--sets",
+        nargs="+",
+        choices=["real", "out_of_scope", "heldout"],
+        default=["real", "out_of_scope", "heldout"],
+    )
+    report.add_argument("--wrong", action="store_true", help="list the ids of wrong priorities")
+    report.add_argument("--json", type=Path, help="also write the figures to this file")
+    report.set_defaults(handler=cmd_triage_report)
     caseworker = commands.add_parser("caseworker", help="manage caseworker console accounts")
     caseworker.add_argument("action", choices=["add", "list", "disable", "enable"])
     caseworker.add_argument("name", nargs="?", help="username (add, disable, enable)")

@@ -1,0 +1,87 @@
+"""Rasa NLU components of our own, loaded by the Rasa server from ``config.yml``.
+
+``TriageGate`` runs last in the NLU pipeline and makes the intent agree with what the
+words give evidence for (issue "triage on real writing"):
+
+* **Out of scope.** A stage intent for a message without a single word about rent, a
+  home, money or the procedure (``actions/lexicon/topic.yml``) becomes ``out_of_scope``:
+  "ik ben bang van spinnen" is no eviction, whatever DIET's confidence.
+* **Evidence the model missed.** When the model picked no stage (a greeting, a question,
+  ``out_of_scope``, ``housing_other``, ``nlu_fallback``) but the stage lexicon finds one
+  in a sentence about the present, the intent becomes that stage's ``report_*`` intent,
+  so the story is triaged. Sentences about the distant past do not count.
+
+The model's own ranking is kept in ``intent_ranking``; the replaced intent is recorded
+as the first ranking entry's ``replaced`` and ``replaced_confidence``, so ``huurhulp
+triage`` can re-apply the gate to the model's own answer. Imported by the
+Rasa process only (it imports Rasa); the logic it applies lives in ``actions`` and is
+tested without Rasa.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from actions.gate import gate_intent
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class TriageGate(GraphComponent):  # type: ignore[misc]  # Rasa ships no type hints
+    """Replaces the model's intent where the words contradict it (see the module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """``lexicon_stages``: let the stage lexicon turn a non-stage intent into a stage."""
+        return {"lexicon_stages": True}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._lexicon_stages = bool(config.get("lexicon_stages", True))
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TriageGate:
+        """Rasa's factory (the component has no trained state)."""
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to learn."""
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Gate the intent of every message."""
+        for message in messages:
+            intent = message.get("intent") or {}
+            name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+            text = message.get("text") or ""
+            if not name or text.startswith("/"):
+                continue  # a trusted payload (button, crisis lexicon) is never second-guessed
+            gated = gate_intent(text, name, confidence, dt.date.today(), lexicon_stages=self._lexicon_stages)
+            if gated is None:
+                continue
+            new_name, new_confidence = gated
+            message.set("intent", {"name": new_name, "confidence": new_confidence}, add_to_output=True)
+            ranking = list(message.get("intent_ranking") or [])
+            ranking.insert(
+                0,
+                {
+                    "name": new_name,
+                    "confidence": new_confidence,
+                    "replaced": name,
+                    "replaced_confidence": confidence,
+                },
+            )
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages
