@@ -86,7 +86,9 @@ def utter_topic(dispatcher: CollectingDispatcher, topic_id: str, language: str) 
 
 def known_slots(tracker: Tracker) -> dict[str, Any]:
     """The slot values triage looks at."""
-    return {name: tracker.get_slot(name) for name in (*INTAKE_SLOTS, "stage")}
+    return {
+        name: tracker.get_slot(name) for name in (*INTAKE_SLOTS, "stage", "confirm_stage", "stage_confirmed")
+    }
 
 
 def handoff_payload(

@@ -18,9 +18,10 @@ from rasa_sdk.types import DomainDict
 from actions.answers import read_arrears, read_help_involved, read_yes_no
 from actions.assessment import as_date, assess
 from actions.dates import parse_dates
-from actions.dialogue.common import handoff_payload, known_slots, language_of, today
+from actions.dialogue.common import handoff_payload, known_slots, language_of, today, utter_topic
+from actions.dialogue.confirm import CONFIRMABLE, crisis_denied_text
 from actions.dialogue.information import utter_referrals
-from actions.dialogue.stage import escalation_events, utter_deadlines
+from actions.dialogue.stage import STAGE_TOPICS, escalation_events, utter_deadlines
 from actions.referral import find_referrals
 from actions.triage import Stage
 
@@ -97,7 +98,15 @@ class ValidateIntakeForm(PlaceValidation):
         """
         if tracker.get_slot("handoff_signalled") in HANDED_OFF:
             return []
+        pending = (
+            tracker.get_slot("confirm_stage") in CONFIRMABLE and tracker.get_slot("stage_confirmed") is None
+        )
+        if pending:
+            # Only the model saw an urgent stage: ask that first, the rest depends on it.
+            return ["stage_confirmed"]
         stage = tracker.get_slot("stage") or Stage.none.value
+        if stage == Stage.none.value:
+            return []  # nothing to ask about: no rent situation was found (or it was denied)
         questions = list(STAGE_QUESTIONS.get(stage, []))
         if stage == Stage.locked_out.value:
             questions += SHORT_QUESTIONS
@@ -191,6 +200,47 @@ class ValidateIntakeForm(PlaceValidation):
             return {"monthly_rent": None}
         return await self._retriage(dispatcher, tracker, {"monthly_rent": rent})
 
+    async def validate_stage_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The answer to the confirming question (``actions.dialogue.confirm``).
+
+        Crisis: yes, or an answer that is not a clear no, opens the S case; a crisis is
+        never dropped silently. Another stage: yes makes it the stage (and escalates);
+        no or "I don't know" keeps what the evidence supports and the intake goes on.
+        """
+        stage = tracker.get_slot("confirm_stage")
+        language = language_of(tracker)
+        if isinstance(value, bool) or value in NO_ANSWER:
+            answer: bool | None = value if isinstance(value, bool) else None
+        else:
+            answer = read_yes_no(str(value))
+        if stage == Stage.crisis.value:
+            if answer is False:
+                dispatcher.utter_message(text=crisis_denied_text(language))
+                return {"stage_confirmed": False, "confirm_stage": None}
+            dispatcher.utter_message(response="utter_crisis_handoff")
+            payload = handoff_payload("crisis", tracker, priority="S")
+            payload["handoff"]["stage"] = Stage.crisis.value
+            payload["handoff"]["reasons"] = [
+                "model_crisis_confirmed" if answer else "model_crisis_unclear_answer"
+            ]
+            dispatcher.utter_message(json_message=payload)
+            return {
+                "stage_confirmed": True,
+                "stage": Stage.crisis.value,
+                "priority": "S",
+                "handoff_signalled": "S",
+            }
+        if answer is True and stage in CONFIRMABLE:
+            utter_topic(dispatcher, STAGE_TOPICS[Stage(stage)], language)
+        update = await self._retriage(
+            dispatcher, tracker, {"stage_confirmed": answer if answer is not None else "unknown"}
+        )
+        if update.get("stage") == Stage.none.value:
+            dispatcher.utter_message(response="utter_more_help")
+        return update
+
     async def validate_children(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -248,6 +298,8 @@ class ActionIntakeDone(Action):
             # Handed off already (S, P1, a request): that was announced and signalled;
             # from here the person takes over.
             return []
+        if (tracker.get_slot("stage") or Stage.none.value) == Stage.none.value:
+            return []  # no rent situation: the answer to the confirming question was the reply
         if tracker.get_slot("handoff_consent") is True:
             slots = known_slots(tracker)
             assessment = assess("", today(), None, 0.0, language_of(tracker), slots)

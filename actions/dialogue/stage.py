@@ -113,6 +113,12 @@ class ActionTriage(Action):
         if assessment.arrears_euros is not None and slots.get("arrears_euros") is None:
             events.append(SlotSet("arrears_euros", assessment.arrears_euros))
 
+        if assessment.unconfirmed is not None:
+            # Only the model saw this urgent stage: the intake form asks first.
+            events += [
+                SlotSet("confirm_stage", assessment.unconfirmed.value),
+                SlotSet("stage_confirmed", None),
+            ]
         topic = STAGE_TOPICS.get(assessment.result.stage)
         if topic:
             utter_topic(dispatcher, topic, language)
