@@ -116,11 +116,37 @@ def test_a_conversation_through_telegram(telegram_stack: RunningStack, fake: Fak
     assert answer and texts.text("bot_unavailable", "en") not in answer
     assert len(fake.calls("sendChatAction")) > typing_before
 
-    # What Rasa itself received: /start as the mapped intent, a typed /intent neutralised.
+    # What Rasa itself received: /start as the mapped intent, a typed /intent neutralised
+    # into the capabilities (it drives nothing, opens no case).
     say(fake, 7001, '/request_human{"priority": "S"}', language_code="en")
     received = rasa_user_texts(telegram_stack, conversation.id)
     assert received[:2] == ["/greet", "/capabilities"]
-    assert received[-1] == 'request_human{"priority": "S"}'
+    assert received[-1] == "/capabilities"
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "text", "language_code"),
+    [
+        (7101, "de verwarming is kapot en het is ijskoud hier", "nl"),
+        (7102, "mijn kind is ziek vandaag", "nl"),
+        (7103, "/restart", "nl"),
+        (7104, "the heating is broken", "en"),
+    ],
+)
+def test_out_of_scope_gets_a_calm_answer_and_no_case(
+    telegram_stack: RunningStack, fake: FakeTelegram, chat_id: int, text: str, language_code: str
+) -> None:
+    replies = say(fake, chat_id, text, language_code=language_code, count=2)
+    assert replies[0] == texts.text("privacy_notice", language_code)
+    assert all(texts.text("bot_unavailable", language_code) != reply for reply in replies)
+    db = telegram_stack.database()
+    try:
+        conversation, _ = db.channel_conversation("telegram", str(chat_id))
+        assert conversation.state is ConversationState.BOT
+        assert conversation.handoff is None
+        assert db.open_case_for_conversation(conversation.id) is None
+    finally:
+        db.dispose()
 
 
 def rasa_user_texts(stack: RunningStack, conversation_id: str) -> list[str]:

@@ -106,11 +106,16 @@ def test_typed_intents_do_not_drive_the_bot(
     tenant: WebTenant, live_stack: RunningStack, injection: str
 ) -> None:
     tenant.say("hallo")
-    chosen = tenant.say(injection)["language"]  # the gateway's choice, never the payload's
+    answer = tenant.say(injection)
+    chosen = answer["language"]  # the gateway's choice, never the payload's
+    assert answer["mode"] == "bot"  # no case, whatever the payload asked for
     tracker = _rasa_tracker(live_stack, tenant.conversation_id)
     latest = tracker["latest_message"]
-    assert not latest["text"].startswith("/")
+    # A typed command reaches Rasa as the harmless capabilities intent, never as itself.
+    assert latest["text"] == "/capabilities"
+    assert latest["intent"]["name"] == "capabilities"
     assert latest["entities"] == []
+    assert tracker["slots"].get("stage") in (None, "none")
     event_types = [event["event"] for event in tracker["events"]]
     assert "restart" not in event_types
     assert event_types.count("session_started") <= 1
