@@ -6,7 +6,7 @@ Pure: no Rasa imports, so ``huurhulp triage``, the tests and the NLU pipeline sh
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from actions.reading import is_past_event, split_sentences
 from actions.topic import about_rent
@@ -56,6 +56,8 @@ REPLACEABLE_INTENTS = frozenset(
 #: Confidence given to an intent the gate sets (below the model's "trusted" 0.9, so
 #: assessment keeps checking the lexicon, and above the fallback threshold).
 GATE_CONFIDENCE = 0.8
+#: The least confidence of the model's best stage for a fallback story to be triaged.
+MIN_STAGE_CONFIDENCE = 0.3
 
 
 def current_lexicon_stage(text: str, today: dt.date, language: str | None = None) -> Stage:
@@ -74,10 +76,12 @@ def gate_intent(
     today: dt.date,
     language: str | None = None,
     lexicon_stages: bool = True,
+    ranking: Sequence[tuple[str, float]] = (),
 ) -> tuple[str, float] | None:
     """The intent to use instead of ``intent``, or ``None`` to keep the model's.
 
-    The model's ``crisis`` is never gated away: without a lexicon cue the bot shows the
+    ``ranking`` is the model's own (intent, confidence) ranking, best first, without
+    ``nlu_fallback``. The model's ``crisis`` is never gated away: without a lexicon cue the bot shows the
     emergency numbers and asks whether the person is in danger (``action_crisis``).
     """
     if intent in _STAGE_INTENT_NAMES:
@@ -88,4 +92,12 @@ def gate_intent(
         stage = current_lexicon_stage(text, today, language)
         if stage in STAGE_INTENTS:
             return STAGE_INTENTS[stage], GATE_CONFIDENCE
+    if intent == "nlu_fallback" and ranking:
+        # Long stories split the model's vote between two stages, and the fallback's
+        # ambiguity check then calls the story "not understood". A story about rent
+        # whose best guess is a stage is triaged on that guess (the evidence rule still
+        # keeps an unsupported S/P1 stage from counting).
+        best, best_confidence = ranking[0]
+        if best in _STAGE_INTENT_NAMES and best_confidence >= MIN_STAGE_CONFIDENCE and about_rent(text):
+            return best, best_confidence
     return None

@@ -30,19 +30,25 @@ log = logging.getLogger(__name__)
 OUT_OF_SCOPE_INTENTS = frozenset({"out_of_scope", "housing_other"})
 
 
-def model_intent(parsed: dict[str, Any]) -> tuple[str | None, float]:
-    """The model's own intent in a parse result, before ``TriageGate`` replaced it."""
+def model_intent(parsed: dict[str, Any]) -> tuple[str | None, float, list[tuple[str, float]]]:
+    """The model's own intent in a parse result, before ``TriageGate`` replaced it, and the
+    model's ranking (best three, without the fallback and the gate's entries)."""
     ranking = parsed.get("intent_ranking") or []
+    own = [
+        (str(e.get("name")), float(e.get("confidence") or 0.0))
+        for e in ranking
+        if not e.get("replaced") and e.get("name") != "nlu_fallback"
+    ][:3]
     if ranking and ranking[0].get("replaced"):
-        return ranking[0]["replaced"], float(ranking[0].get("replaced_confidence") or 0.0)
+        return ranking[0]["replaced"], float(ranking[0].get("replaced_confidence") or 0.0), own
     intent = parsed.get("intent") or {}
-    return intent.get("name"), float(intent.get("confidence") or 0.0)
+    return intent.get("name"), float(intent.get("confidence") or 0.0), own
 
 
 class Classifier:
     """The trained Rasa model, loaded once, answering the way the live bot does.
 
-    ``cache`` (text -> [intent, confidence]) keeps the model's answers between runs of
+    ``cache`` (text -> [intent, confidence, ranking]) keeps the model's answers between runs of
     ``make triage-report``; it must belong to this model (the caller keys it by file).
     """
 
@@ -64,14 +70,14 @@ class Classifier:
         result: dict[str, Any] = self._loop.run_until_complete(self._agent.parse_message(text))
         return result
 
-    def _model_intent(self, text: str) -> tuple[str | None, float]:
+    def _model_intent(self, text: str) -> tuple[str | None, float, list[tuple[str, float]]]:
         if self._cache is not None and text in self._cache:
-            name, confidence = self._cache[text]
-            return name, float(confidence)
-        name, confidence = model_intent(self.parse(text))
+            name, confidence, ranking = self._cache[text]
+            return name, float(confidence), [(str(n), float(c)) for n, c in ranking]
+        name, confidence, ranking = model_intent(self.parse(text))
         if self._cache is not None:
-            self._cache[text] = [name, confidence]
-        return name, confidence
+            self._cache[text] = [name, confidence, ranking]
+        return name, confidence, ranking
 
     def classify(self, text: str, today: dt.date, language_hint: str | None = None) -> dict[str, Any]:
         """One JSON-ready line of ``huurhulp triage`` output."""
@@ -84,8 +90,10 @@ class Classifier:
             # A trusted intent from the gateway: the crisis lexicon, a typed command, no text.
             intent, confidence = rasa_text.removeprefix("/"), 1.0
         else:
-            intent, confidence = self._model_intent(rasa_text)
-            gated = gate_intent(rasa_text, intent or "", confidence, today, language) if intent else None
+            intent, confidence, ranking = self._model_intent(rasa_text)
+            gated = None
+            if intent:
+                gated = gate_intent(rasa_text, intent, confidence, today, language, ranking=ranking)
             if gated is not None:
                 intent, confidence = gated
         return describe(cleaned, today, intent, confidence, language, rasa_text == CRISIS_INTENT)

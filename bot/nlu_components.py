@@ -68,13 +68,20 @@ class TriageGate(GraphComponent):  # type: ignore[misc]  # Rasa ships no type hi
             text = message.get("text") or ""
             if not name or text.startswith("/"):
                 continue  # a trusted payload (button, crisis lexicon) is never second-guessed
-            gated = gate_intent(text, name, confidence, dt.date.today(), lexicon_stages=self._lexicon_stages)
+            ranking = [
+                (str(entry.get("name")), float(entry.get("confidence") or 0.0))
+                for entry in message.get("intent_ranking") or []
+                if entry.get("name") != "nlu_fallback"
+            ]
+            gated = gate_intent(
+                text, name, confidence, dt.date.today(), lexicon_stages=self._lexicon_stages, ranking=ranking
+            )
             if gated is None:
                 continue
             new_name, new_confidence = gated
             message.set("intent", {"name": new_name, "confidence": new_confidence}, add_to_output=True)
-            ranking = list(message.get("intent_ranking") or [])
-            ranking.insert(
+            new_ranking = list(message.get("intent_ranking") or [])
+            new_ranking.insert(
                 0,
                 {
                     "name": new_name,
@@ -83,5 +90,5 @@ class TriageGate(GraphComponent):  # type: ignore[misc]  # Rasa ships no type hi
                     "replaced_confidence": confidence,
                 },
             )
-            message.set("intent_ranking", ranking, add_to_output=True)
+            message.set("intent_ranking", new_ranking, add_to_output=True)
         return messages
