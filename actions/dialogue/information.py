@@ -26,6 +26,7 @@ INTENT_TOPICS: dict[str, tuple[str, ...]] = {
     "ask_deposit": ("deposit",),
     "ask_social_housing": ("social_housing",),
     "landlord_tenant_not_paying": ("landlord_options", "fonds_uithuiszetting"),
+    "housing_other": ("housing_other",),
 }
 
 
