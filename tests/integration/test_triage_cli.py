@@ -88,13 +88,16 @@ def test_held_out_messages_get_the_right_stage_and_priority(
     for row, out in zip(rows, outputs, strict=True):
         assert out["id"] == row["id"]
         total[row["language"]] += 1
-        if (out["stage"], out["priority"]) == (row["stage"], row["priority"]):
+        # An urgent stage only the model saw is asked about first (the evidence rule):
+        # asking exactly the expected S/P1 stage counts as right, since "yes" sets it.
+        asked_right = row["priority"] in ("S", "P1") and out.get("asks") == row["stage"]
+        if (out["stage"], out["priority"]) == (row["stage"], row["priority"]) or asked_right:
             right[row["language"]] += 1
         else:
             wrong.append(
                 (row["id"], row["stage"], row["priority"], out["stage"], out["priority"], out["intent"])
             )
-        if row["crisis"] and not out["crisis"]:
+        if row["crisis"] and not out["crisis"] and out.get("asks") != "crisis":
             missed_crisis.append(row["id"])
     for language in sorted(total):
         print(f"{language}: {right[language]}/{total[language]} right stage and priority")
@@ -104,3 +107,48 @@ def test_held_out_messages_get_the_right_stage_and_priority(
     assert missed_crisis == []
     for language in total:
         assert right[language] / total[language] >= 0.9, language
+
+
+#: Regression bars on the dev splits of the real and out-of-scope sets (tests/data/real/),
+#: a little below what was measured when they were set (README, "Triage on real writing").
+#: The test splits are not used here: they are measured by hand, once per change of design.
+DEV_BARS = {
+    "out_of_scope": {"false_urgent": 0, "no_stage_rate": 0.95},
+    # Measured 2026-12-05 on dev: 43.4 % priority, 38.5 % S/P1 recall, 10/44 calm raised.
+    "real": {"priority_accuracy": 0.40, "urgent_recall": 0.35, "false_urgent_rate": 0.25},
+}
+
+
+def test_real_and_out_of_scope_dev_splits_hold_their_bars(trained_model: Path, tmp_path: Path) -> None:
+    figures_file = tmp_path / "figures.json"
+    command = [
+        str(Path(sys.executable).with_name("huurhulp")),
+        "triage-report",
+        "--split",
+        "dev",
+        "--sets",
+        "real",
+        "out_of_scope",
+        "--json",
+        str(figures_file),
+    ]
+    completed = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**__import__("os").environ, "HUURHULP_MODELS_DIR": str(trained_model.parent)},
+        timeout=900,
+    )
+    print(completed.stdout)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    figures = json.loads(figures_file.read_text())
+    out_of_scope = figures["out_of_scope"]["all"]
+    assert out_of_scope["false_urgent"] == DEV_BARS["out_of_scope"]["false_urgent"]
+    assert out_of_scope["no_stage_rate"] >= DEV_BARS["out_of_scope"]["no_stage_rate"]
+    real = figures["real"]["all"]
+    bars = DEV_BARS["real"]
+    assert real["priority_accuracy"] >= bars["priority_accuracy"]
+    assert real["urgent_recall"] >= bars["urgent_recall"]
+    assert real["false_urgent_rate"] <= bars["false_urgent_rate"]
+    assert real["crisis_missed"] <= 1  # one debatable crisis (no front door, watching at night)
