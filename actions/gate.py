@@ -92,6 +92,12 @@ def gate_intent(
         stage = current_lexicon_stage(text, today, language)
         if stage in STAGE_INTENTS:
             return STAGE_INTENTS[stage], GATE_CONFIDENCE
+    if intent == OUT_OF_SCOPE_INTENT and about_rent(text):
+        # "Not about housing at all" is contradicted by words about rent or the
+        # procedure: take the model's best stage if it ranked one.
+        stages = [(name, conf) for name, conf in ranking if name in _STAGE_INTENT_NAMES]
+        if stages:
+            return stages[0]
     if intent == "nlu_fallback" and ranking:
         # Long stories split the model's vote between two stages, and the fallback's
         # ambiguity check then calls the story "not understood". A story about rent

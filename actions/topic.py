@@ -39,7 +39,9 @@ def topic_pattern(path: Path = TOPIC_FILE) -> re.Pattern[str]:
         if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
             raise LexiconError(f"topic.yml: {language}: expected a list of words")
         parts += [_entry_pattern(entry) for entry in entries]
-    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(set(parts), key=len, reverse=True)) + r")(?!\w)")
+    # Arabic writers glue the article to a loanword ("الhuissier"): allow that prefix.
+    words = "|".join(sorted(set(parts), key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:ال)?(?:" + words + r")(?!\w)")
 
 
 def about_rent(text: str) -> bool:

@@ -77,3 +77,10 @@ def test_an_ambiguous_story_about_rent_is_triaged_on_the_best_stage() -> None:
     assert gate_intent("blabla bla", "nlu_fallback", 0.5, TODAY, ranking=ranking) is None
     weak = [("report_arrears", 0.2), ("greet", 0.19)]
     assert gate_intent(story, "nlu_fallback", 0.5, TODAY, ranking=weak) is None
+
+
+def test_out_of_scope_with_words_about_rent_takes_the_models_best_stage() -> None:
+    text = "تعطلت فالكرا ديال هاد الشهر"  # Moroccan: "I fell behind with this month's rent"
+    ranking = [("out_of_scope", 0.9), ("report_arrears", 0.05), ("greet", 0.01)]
+    assert gate_intent(text, "out_of_scope", 0.9, TODAY, ranking=ranking) == ("report_arrears", 0.05)
+    assert gate_intent("ik ben bang van spinnen", "out_of_scope", 0.9, TODAY, ranking=ranking) is None
