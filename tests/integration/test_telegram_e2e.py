@@ -127,7 +127,7 @@ def test_a_conversation_through_telegram(telegram_stack: RunningStack, fake: Fak
 @pytest.mark.parametrize(
     ("chat_id", "text", "language_code"),
     [
-        (7101, "de verwarming is kapot en het is ijskoud hier", "nl"),
+        (7101, "de verwarming is kapot en de huisbaas komt niet", "nl"),
         (7102, "mijn kind is ziek vandaag", "nl"),
         (7103, "/restart", "nl"),
         (7104, "the heating is broken", "en"),
