@@ -95,9 +95,9 @@ def gate_intent(
     if intent == OUT_OF_SCOPE_INTENT and about_rent(text):
         # "Not about housing at all" is contradicted by words about rent or the
         # procedure: take the model's best stage if it ranked one.
-        stages = [(name, conf) for name, conf in ranking if name in _STAGE_INTENT_NAMES]
+        stages = [name for name, _ in ranking if name in _STAGE_INTENT_NAMES]
         if stages:
-            return stages[0]
+            return stages[0], GATE_CONFIDENCE
     if intent == "nlu_fallback" and ranking:
         # Long stories split the model's vote between two stages, and the fallback's
         # ambiguity check then calls the story "not understood". A story about rent
@@ -105,5 +105,7 @@ def gate_intent(
         # keeps an unsupported S/P1 stage from counting).
         best, best_confidence = ranking[0]
         if best in _STAGE_INTENT_NAMES and best_confidence >= MIN_STAGE_CONFIDENCE and about_rent(text):
-            return best, best_confidence
+            # The gate's own confidence: above the threshold at which assessment accepts
+            # a (non-urgent) stage, below the one at which it stops checking the lexicon.
+            return best, GATE_CONFIDENCE
     return None

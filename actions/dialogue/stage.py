@@ -125,4 +125,8 @@ class ActionTriage(Action):
         utter_deadlines(dispatcher, assessment, {**slots, **assessment.date_slots}, language)
         pending = {event["name"]: event["value"] for event in events}
         events += escalation_events(dispatcher, tracker, assessment, pending)
+        if not dispatcher.messages and assessment.unconfirmed is None:
+            # No stage and nothing to ask (the intake asks nothing for "none"): never an
+            # empty turn, which the gateway would take for a failed action.
+            dispatcher.utter_message(response="utter_more_help")
         return events
