@@ -15,8 +15,8 @@ from typing import Any
 
 from actions.answers import euros_in_text, months_in_text, named_rent_months, rent_in_text
 from actions.dates import DateKind, ParsedDate, parse_dates
-from actions.reading import Sentence, is_past_event, split_sentences
-from actions.triage import Stage, TriageInput, TriageResult, detect_crisis, detect_signals, triage
+from actions.reading import ReadSentence, read_sentences
+from actions.triage import Stage, TriageInput, TriageResult, detect_crisis, detect_stages, triage
 
 #: NLU intents that tell us the stage.
 INTENT_STAGES: Mapping[str, Stage] = {
@@ -191,20 +191,13 @@ def assess(
 
     # The stage lexicon reads sentence by sentence; a sentence about the distant past
     # ("mijn zus werd vorig jaar uitgezet") gives no stage.
-    sentences = split_sentences(text)
-    lexicon: set[Stage] = set()
-    past: set[Stage] = set()
-    by_sentence: list[tuple[Sentence, set[Stage], bool]] = []
-    for sentence in sentences:
-        here = detect_signals(sentence.text, language) - {Stage.crisis}
-        old = is_past_event(sentence.text, today, language)
-        by_sentence.append((sentence, here, old))
-        (past if old else lexicon).update(here)
-    past -= lexicon
+    by_sentence = read_sentences(text, today, language)
+    lexicon = {stage for each in by_sentence if not each.past for stage in each.stages}
+    past = {stage for each in by_sentence if each.past for stage in each.stages} - lexicon
     if len(by_sentence) > 1:
         # A pattern may also match across a sentence break ("een brief van de deurwaarder.
         # ik moet eruit op 12 december"): the whole text counts, minus the past.
-        lexicon |= detect_signals(text, language) - {Stage.crisis} - past
+        lexicon |= detect_stages(text, language) - past
 
     signals: set[Stage] = set()
     if model_stage is None or confidence < TRUSTED_INTENT_CONFIDENCE:
@@ -286,12 +279,9 @@ def assess(
     )
 
 
-def _in_past_sentence(parsed: ParsedDate, by_sentence: list[tuple[Sentence, set[Stage], bool]]) -> bool:
-    return any(s.start <= parsed.start < s.end and old for s, _, old in by_sentence)
+def _in_past_sentence(parsed: ParsedDate, by_sentence: list[ReadSentence]) -> bool:
+    return any(each.past and each.holds(parsed.start) for each in by_sentence)
 
 
-def _stages_at(parsed: ParsedDate, by_sentence: list[tuple[Sentence, set[Stage], bool]]) -> set[Stage]:
-    for sentence, found, _old in by_sentence:
-        if sentence.start <= parsed.start < sentence.end:
-            return found
-    return set()
+def _stages_at(parsed: ParsedDate, by_sentence: list[ReadSentence]) -> set[Stage]:
+    return next((set(each.stages) for each in by_sentence if each.holds(parsed.start)), set())

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-from actions.reading import is_past_event, split_sentences
+from actions.reading import read_sentences
 from actions.topic import about_rent
-from actions.triage import Stage, detect_signals, most_urgent_stage
+from actions.triage import Stage, most_urgent_stage
 
 __all__ = ["OUT_OF_SCOPE_INTENT", "STAGE_INTENTS", "current_lexicon_stage", "gate_intent"]
 
@@ -62,11 +62,8 @@ MIN_STAGE_CONFIDENCE = 0.3
 
 def current_lexicon_stage(text: str, today: dt.date, language: str | None = None) -> Stage:
     """The most urgent stage the stage lexicon finds in a sentence about the present."""
-    stages: set[Stage] = set()
-    for sentence in split_sentences(text):
-        if not is_past_event(sentence.text, today, language):
-            stages |= detect_signals(sentence.text, language) - {Stage.crisis}
-    return most_urgent_stage(stages)
+    read = read_sentences(text, today, language)
+    return most_urgent_stage(stage for each in read if not each.past for stage in each.stages)
 
 
 def gate_intent(

@@ -21,9 +21,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from actions.triage import normalise
+from actions.triage import Stage, detect_stages, normalise
 
-__all__ = ["Sentence", "is_past_event", "split_sentences"]
+__all__ = ["ReadSentence", "Sentence", "is_past_event", "read_sentences", "split_sentences"]
 
 # Sentence ends: . ! ? (and their Arabic forms), line breaks, semicolons. A full stop
 # between digits ("12.12.2026", "1.250 euro") is no sentence end.
@@ -120,3 +120,28 @@ def is_past_event(sentence: str, today: dt.date, language: str | None = None) ->
         if int(match.group(1)) < today.year and not _NOT_PAST_BEFORE_YEAR.search(folded[: match.start()]):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class ReadSentence:
+    """A sentence with the stages the stage lexicon finds in it and whether it is past."""
+
+    sentence: Sentence
+    stages: frozenset[Stage]
+    past: bool
+
+    def holds(self, offset: int) -> bool:
+        """Whether ``offset`` in the message falls in this sentence."""
+        return self.sentence.start <= offset < self.sentence.end
+
+
+def read_sentences(text: str, today: dt.date, language: str | None = None) -> list[ReadSentence]:
+    """Every sentence of ``text`` with its lexicon stages and its place in time."""
+    return [
+        ReadSentence(
+            sentence,
+            frozenset(detect_stages(sentence.text, language)),
+            is_past_event(sentence.text, today, language),
+        )
+        for sentence in split_sentences(text)
+    ]

@@ -72,6 +72,7 @@ __all__ = [
     "crisis_categories",
     "detect_crisis",
     "detect_signals",
+    "detect_stages",
     "highest_priority",
     "load_lexicon",
     "most_urgent_stage",
@@ -605,13 +606,21 @@ def _languages(language: str | None) -> Collection[str] | None:
     return None
 
 
+def detect_stages(text: str, language: str | None = None) -> set[Stage]:
+    """Stages the stage lexicon finds in ``text`` (never ``crisis``); empty when none.
+
+    ``language`` limits the patterns to that language; ``None`` or an unknown code checks all.
+    """
+    return {Stage(group) for group in _matching_groups(_stage_lexicon(), text, _languages(language))}
+
+
 def detect_signals(text: str, language: str | None = None) -> set[Stage]:
     """Stages the lexicon finds in ``text``; an empty set when none.
 
     ``language`` ("nl", "fr", "en") limits the stage patterns to that language; ``None``
     or an unknown code checks all. Crisis is always checked in every language.
     """
-    stages = {Stage(group) for group in _matching_groups(_stage_lexicon(), text, _languages(language))}
+    stages = detect_stages(text, language)
     if detect_crisis(text):
         stages.add(Stage.crisis)
     return stages

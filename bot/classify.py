@@ -107,14 +107,15 @@ def describe(
     text: str, today: dt.date, intent: str | None, confidence: float, language: str, trusted_crisis: bool
 ) -> dict[str, Any]:
     """What the dialogue makes of ``intent``: triage for a stage, nothing for the rest."""
-    triaged = intent in INTENT_STAGES
-    assessment = assess(text, today, intent, confidence, language) if triaged else None
-    if intent == "crisis" and not trusted_crisis and assessment is not None:
+    asks: str | None = None
+    assessment = None
+    if intent == "crisis" and not trusted_crisis:
         # The model alone said crisis: the bot shows the numbers and asks (action_crisis).
         assessment = assess(text, today, None, 0.0, language)
-        asks: str | None = "crisis"
-    else:
-        asks = assessment.unconfirmed.value if assessment and assessment.unconfirmed else None
+        asks = "crisis"
+    elif intent in INTENT_STAGES:
+        assessment = assess(text, today, intent, confidence, language)
+        asks = assessment.unconfirmed.value if assessment.unconfirmed else None
     result = assessment.result if assessment else None
     return {
         "language": language,

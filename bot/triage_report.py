@@ -26,21 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actions.triage import Stage
 from bot.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "tests" / "data"
 URGENT = frozenset({"S", "P1"})
-STAGE_ORDER = (
-    "crisis",
-    "locked_out",
-    "eviction_scheduled",
-    "judgment",
-    "court",
-    "formal_notice",
-    "arrears",
-    "payment_worry",
-    "none",
-)
+#: Stages most urgent first, as ``actions.triage.Stage`` lists them.
+STAGE_ORDER = tuple(stage.value for stage in Stage)
 
 
 def set_files(name: str, data: Path = DATA) -> list[Path]:
