@@ -14,7 +14,7 @@ run: setup
 test: setup lint validate test-stories pytest
 
 lint:
-	$(VENV)/ruff check bot actions tests scripts
+	$(VENV)/ruff check bot actions vocabulary tests scripts
 	$(VENV)/mypy
 
 validate:

@@ -5,7 +5,7 @@ Buttons cover most answers, but tenants also type ("ja hoor", "2 maand", "900 eu
 anything they cannot read returns ``None`` so the form asks again instead of guessing.
 
 nl/fr/en words are written below; tr, ar, pl, ro and uk words (yes, no, don't know,
-number words, month units, euro words) come from ``actions/lexicon/<code>/words.yml``,
+number words, month units, euro words) come from ``vocabulary/lexicon/<code>/words.yml``,
 loaded on first use. The readers take no language: every language's words apply, and a
 few words that are also Flemish chat ("da" = dat, "nu" = now) only count when no
 nl/fr/en yes/no word is in the same answer.

@@ -16,7 +16,9 @@ from typing import Any
 from actions.answers import euros_in_text, months_in_text, named_rent_months, rent_in_text
 from actions.dates import DateKind, ParsedDate, parse_dates
 from actions.reading import ReadSentence, read_sentences
-from actions.triage import Stage, TriageInput, TriageResult, detect_crisis, detect_stages, triage
+from actions.triage import TriageInput, TriageResult, triage
+from vocabulary.lexicons import detect_crisis, detect_stages
+from vocabulary.stages import Stage
 
 #: NLU intents that tell us the stage.
 INTENT_STAGES: Mapping[str, Stage] = {

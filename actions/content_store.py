@@ -27,7 +27,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from actions.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from vocabulary.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 INFO_DIR = CONTENT_DIR / "info"

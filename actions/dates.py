@@ -52,7 +52,7 @@ Languages
 nl/fr/en are the hand-written grammar in this module (tables below plus dateparser's
 month and weekday words). Turkish, Arabic, Polish, Romanian and Ukrainian use the same
 patterns and the same dateparser arithmetic, fed from a word list per language
-(``actions/lexicon/<code>/words.yml``: number words, units, months and weekdays with
+(``vocabulary/lexicon/<code>/words.yml``: number words, units, months and weekdays with
 their inflected forms, relative words, "in"/"ago" words before or after the count, weekday
 modifiers, kind cues as stems). What these languages need beyond nl/fr/en:
 
@@ -86,10 +86,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache, partial
-from pathlib import Path
 from typing import Any, Literal
 
-from actions.languages import ALL_LANGUAGES
+from vocabulary.languages import ALL_LANGUAGES
+from vocabulary.lexicons import LEXICON_DIR
 
 __all__ = [
     "MAX_RESULTS",
@@ -105,9 +105,9 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ALL_LANGUAGES
 #: The hand-written grammar below (tables in this module, dateparser's month and weekday
-#: words). The other languages read their words from ``actions/lexicon/<code>/words.yml``.
+#: words). The other languages read their words from ``vocabulary/lexicon/<code>/words.yml``.
 _CODED_LANGUAGES: tuple[str, ...] = ("nl", "fr", "en")
-_LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+_LEXICON_DIR = LEXICON_DIR
 MAX_TEXT_CHARS = 20_000
 MAX_RESULTS = 50
 # Explicit years outside this range are not dates a tenant's case can hinge on
@@ -412,7 +412,7 @@ _COUNT_WORDS = (
 
 @lru_cache(maxsize=16)
 def load_words(language: str) -> dict[str, Any]:
-    """The raw word lists of ``language`` from ``actions/lexicon/<code>/words.yml``.
+    """The raw word lists of ``language`` from ``vocabulary/lexicon/<code>/words.yml``.
 
     Shared with ``actions.answers``. ``{}`` for a language without such a file (nl, fr,
     en are written in code). Loaded lazily: importing this module does no I/O.

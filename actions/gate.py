@@ -1,4 +1,4 @@
-"""The intent gate's rules (applied in the Rasa server by ``bot.nlu_components.TriageGate``).
+"""The intent gate's rules (applied in the Rasa server by ``actions.nlu_components.TriageGate``).
 
 Pure: no Rasa imports, so ``huurhulp triage``, the tests and the NLU pipeline share it.
 """
@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from actions.reading import read_sentences
 from actions.topic import about_rent
-from actions.triage import Stage, most_urgent_stage
+from vocabulary.stages import Stage, most_urgent_stage
 
 __all__ = ["OUT_OF_SCOPE_INTENT", "STAGE_INTENTS", "current_lexicon_stage", "gate_intent"]
 

@@ -21,7 +21,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from actions.triage import Stage, detect_stages, normalise
+from vocabulary.lexicons import detect_stages, normalise
+from vocabulary.stages import Stage
 
 __all__ = ["ReadSentence", "Sentence", "is_past_event", "read_sentences", "split_sentences"]
 
@@ -63,7 +64,7 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 # Markers of an event a year or more ago, on normalised text (lowercase, no accents,
-# punctuation as spaces; see actions.triage.normalise). One list for every language:
+# punctuation as spaces; see vocabulary.lexicons.normalise). One list for every language:
 # each marker is specific enough not to occur by accident in another language.
 _PAST_MARKERS = re.compile(
     r"(?<!\w)(?:"

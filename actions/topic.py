@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.triage import LEXICON_DIR, LexiconError, normalise
+from vocabulary.lexicons import LEXICON_DIR, LexiconError, normalise
 
 __all__ = ["TOPIC_FILE", "about_rent", "topic_pattern"]
 

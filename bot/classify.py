@@ -20,9 +20,9 @@ from typing import Any, TextIO
 
 from actions.assessment import INTENT_STAGES, assess
 from actions.gate import gate_intent
-from actions.triage import detect_crisis
 from bot.language import choose_language
 from bot.router import CRISIS_INTENT, clean_text, text_for_rasa
+from vocabulary.lexicons import detect_crisis
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,6 @@ from typing import Any
 
 from anyio import to_thread
 
-from actions.languages import ENDONYMS, SUPPORTED_LANGUAGES
-
-# The crisis lexicon is shared with the action server and `huurhulp triage`: one list of
-# phrasings, one place to improve it. (actions never imports bot; this direction is fine.)
-from actions.triage import detect_crisis
 from bot import texts
 from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.health import action_server_status
@@ -27,6 +22,11 @@ from bot.messages import Button, Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.states import ConversationState, Event, bot_answers
 from bot.storage.repository import ConversationRecord, Database
+from vocabulary.languages import ENDONYMS, SUPPORTED_LANGUAGES
+
+# The crisis lexicon is shared with the action server and `huurhulp triage`: one list of
+# phrasings, one place to improve it (the shared `vocabulary` package).
+from vocabulary.lexicons import detect_crisis
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from babel.dates import format_date
 
-from actions.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from vocabulary.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 

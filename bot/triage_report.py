@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actions.triage import Stage
 from bot.settings import PROJECT_ROOT
+from vocabulary.stages import Stage
 
 DATA = PROJECT_ROOT / "tests" / "data"
 URGENT = frozenset({"S", "P1"})
-#: Stages most urgent first, as ``actions.triage.Stage`` lists them.
+#: Stages most urgent first, as ``vocabulary.stages.Stage`` lists them.
 STAGE_ORDER = tuple(stage.value for stage in Stage)
 
 

@@ -3,7 +3,7 @@
     python scripts/check_lexicon.py var/i18n/lexicon/tr examples.jsonl
 
 loads the shared lexicons plus ``<dir>/crisis.yml`` and ``<dir>/stages.yml`` (the layout
-of ``actions/lexicon/<lang>/``), then reports, for each JSON line ``{"text": ...,
+of ``vocabulary/lexicon/<lang>/``), then reports, for each JSON line ``{"text": ...,
 "crisis": true|false, "stage": "..."}``, whether the lexicon agrees. ``stage`` is
 optional; ``crisis`` defaults to false. Exit status 1 when any line disagrees.
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions import triage  # noqa: E402
+from vocabulary import lexicons as triage  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

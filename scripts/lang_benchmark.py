@@ -34,8 +34,8 @@ sys.path.insert(0, str(ROOT))
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory  # noqa: E402
 from langdetect.lang_detect_exception import LangDetectException  # noqa: E402
 
-from actions.languages import ALL_LANGUAGES  # noqa: E402
 from bot import language  # noqa: E402
+from vocabulary.languages import ALL_LANGUAGES  # noqa: E402
 
 DEFAULT_FILES = [ROOT / "tests/data/lang_dev.jsonl", ROOT / "tests/data/lang_heldout.jsonl"]
 
@@ -175,9 +175,7 @@ def report(title: str, rows: list[dict[str, Any]], results: dict[str, dict[str, 
     unsupported = [code for code in codes if code not in ALL_LANGUAGES]
     if unsupported:
         line("unsupported", unsupported)
-    kept = " | ".join(
-        _percent(results[name]["kept"], results[name]["pairs"]) for name in methods
-    )
+    kept = " | ".join(_percent(results[name]["kept"], results[name]["pairs"]) for name in methods)
     print(f"| never-switch on short replies | {results[methods[0]]['pairs']} pairs | {kept} |")
     speed = " | ".join(f"{results[name]['ms_per_call']:.2f}" for name in methods)
     print(f"| ms per message | | {speed} |")

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment import Assessment
 from actions.content_store import get_info_topic
-from actions.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from vocabulary.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 #: Dates are Belgian dates: "tomorrow" is tomorrow in Brussels, whatever the server's zone.
 TIMEZONE = ZoneInfo("Europe/Brussels")

@@ -19,7 +19,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content_store import CONTENT_DIR
 from actions.dialogue.common import language_of
-from actions.languages import DEFAULT_LANGUAGE
+from vocabulary.languages import DEFAULT_LANGUAGE
 
 QUESTIONS_FILE = CONTENT_DIR / "questions" / "confirm_stage.yml"
 #: Stages the bot asks about before it escalates (the S and P1 stages).

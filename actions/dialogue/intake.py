@@ -23,7 +23,7 @@ from actions.dialogue.confirm import CONFIRMABLE, crisis_denied_text
 from actions.dialogue.information import utter_referrals
 from actions.dialogue.stage import STAGE_TOPICS, escalation_events, utter_deadlines
 from actions.referral import find_referrals
-from actions.triage import Stage
+from vocabulary.stages import Stage
 
 #: Questions per stage, in the order they are asked (before the common ones).
 STAGE_QUESTIONS: dict[str, list[str]] = {

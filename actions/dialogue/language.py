@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.languages import SUPPORTED_LANGUAGES
+from vocabulary.languages import SUPPORTED_LANGUAGES
 
 
 class ActionSetLanguage(Action):

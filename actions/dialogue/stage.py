@@ -17,7 +17,7 @@ from actions.dialogue.common import (
     today,
     utter_topic,
 )
-from actions.triage import Priority, Stage
+from vocabulary.stages import Priority, Stage
 
 #: The curated topic that explains each stage in plain words.
 STAGE_TOPICS: dict[Stage, str] = {

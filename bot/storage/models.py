@@ -196,9 +196,7 @@ class OutboxItem(Base):
     __tablename__ = "outbox"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    message_id = Column(
-        Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, unique=True
-    )
+    message_id = Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False, unique=True)
     conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
     channel = Column(String(16), nullable=False)
     chat_id = Column(String(64), nullable=False)  # the channel's address (Telegram chat id)

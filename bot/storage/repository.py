@@ -31,7 +31,6 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.triage import Priority, Stage
 from bot.messages import Button, Outbound
 from bot.states import ConversationState, Event, transition
 from bot.storage.models import (
@@ -45,6 +44,7 @@ from bot.storage.models import (
     OutboxItem,
     utcnow,
 )
+from vocabulary.stages import Priority, Stage
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

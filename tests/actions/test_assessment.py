@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from actions.assessment import assess
-from actions.triage import Priority, Stage
+from vocabulary.stages import Priority, Stage
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 

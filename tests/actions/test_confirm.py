@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.dialogue.confirm import ActionAskStageConfirmed, confirm_texts
 from actions.dialogue.crisis import ActionCrisis
 from actions.dialogue.intake import ValidateIntakeForm
-from actions.languages import SUPPORTED_LANGUAGES
+from vocabulary.languages import SUPPORTED_LANGUAGES
 
 
 def tracker(slots: dict[str, Any], text: str = "", intent: str = "crisis") -> Tracker:

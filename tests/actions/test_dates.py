@@ -504,7 +504,7 @@ def test_accents_and_case_keep_the_original_span() -> None:
 def test_import_does_no_io() -> None:
     """Importing the modules loads neither dateparser nor the lexicons."""
     code = (
-        "import sys, actions.dates, actions.triage as t;"
+        "import sys, actions.dates, actions.triage, vocabulary.lexicons as t;"
         "assert 'dateparser' not in sys.modules, 'dateparser imported eagerly';"
         "assert t._crisis_lexicon.cache_info().currsize == 0;"
         "assert 'rasa' not in sys.modules and 'rasa_sdk' not in sys.modules"
@@ -677,7 +677,7 @@ def test_lexicon_language_narrows_and_unknown_checks_all() -> None:
 
 def test_lexicon_files_have_every_month_and_weekday() -> None:
     from actions.dates import SUPPORTED_LANGUAGES, load_words
-    from actions.languages import ALL_LANGUAGES
+    from vocabulary.languages import ALL_LANGUAGES
 
     assert SUPPORTED_LANGUAGES == ALL_LANGUAGES
     for language in ("tr", "ar", "pl", "ro", "uk"):

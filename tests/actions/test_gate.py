@@ -8,7 +8,7 @@ import pytest
 
 from actions.gate import OUT_OF_SCOPE_INTENT, current_lexicon_stage, gate_intent
 from actions.topic import about_rent
-from actions.triage import Stage
+from vocabulary.stages import Stage
 
 TODAY = dt.date(2026, 12, 5)
 

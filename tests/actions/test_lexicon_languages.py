@@ -1,7 +1,7 @@
 """Each later language's lexicon agrees with the sentences its translator wrote for it.
 
 tests/actions/data/lexicon_<lang>.jsonl: {"text", "crisis", "stage"} per line, written
-with the patterns in actions/lexicon/<lang>/ (not held out: a regression guard).
+with the patterns in vocabulary/lexicon/<lang>/ (not held out: a regression guard).
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.triage import Stage, detect_crisis, detect_signals
+from vocabulary.lexicons import detect_crisis, detect_signals
+from vocabulary.stages import Stage
 
 DATA = Path(__file__).with_name("data")
 ROWS = [

@@ -9,24 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from actions import triage as triage_module
-from actions.triage import (
+from actions.triage import TriageInput, TriageResult, add_months, triage
+from vocabulary import lexicons as lexicons_module
+from vocabulary.lexicons import (
     LEXICON_DIR,
     LexiconError,
-    Priority,
-    Stage,
-    TriageInput,
-    TriageResult,
-    add_months,
     crisis_categories,
     detect_crisis,
     detect_signals,
-    highest_priority,
     load_lexicon,
-    most_urgent_stage,
     normalise,
-    triage,
 )
+from vocabulary.stages import Priority, Stage, highest_priority, most_urgent_stage
 
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday
 
@@ -1700,7 +1694,7 @@ def test_malformed_lexicon_is_reported(tmp_path: Path) -> None:
 
 def test_module_does_no_io_at_import() -> None:
     """The lexicons are loaded lazily, on first use, and then cached."""
-    assert triage_module._crisis_lexicon.cache_info().maxsize == 1
+    assert lexicons_module._crisis_lexicon.cache_info().maxsize == 1
 
 
 # ------------------------------------- crisis: ongoing threats, intimidation, damage

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from actions.languages import ALL_LANGUAGES, SUPPORTED_LANGUAGES
 from bot.language import (
     choose_language,
     choose_language_among,
@@ -15,6 +14,7 @@ from bot.language import (
     requested_language,
     unsupported_language,
 )
+from vocabulary.languages import ALL_LANGUAGES, SUPPORTED_LANGUAGES
 
 DEV_SET = Path(__file__).resolve().parents[1] / "data" / "lang_dev.jsonl"
 
@@ -170,8 +170,14 @@ def test_a_request_for_a_language_not_switched_on_keeps_the_conversation() -> No
 
 def _dutch_name(language: str) -> str:
     return {
-        "nl": "Nederlands", "fr": "Frans", "en": "Engels", "tr": "Turks",
-        "ar": "Arabisch", "pl": "Pools", "ro": "Roemeens", "uk": "Oekraïens",
+        "nl": "Nederlands",
+        "fr": "Frans",
+        "en": "Engels",
+        "tr": "Turks",
+        "ar": "Arabisch",
+        "pl": "Pools",
+        "ro": "Roemeens",
+        "uk": "Oekraïens",
     }[language]
 
 

@@ -7,8 +7,8 @@ import string
 
 import pytest
 
-from actions.languages import SUPPORTED_LANGUAGES
 from bot.texts import catalog, format_opening, text
+from vocabulary.languages import SUPPORTED_LANGUAGES
 
 
 def _fields(template: str) -> frozenset[str]:

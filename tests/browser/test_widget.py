@@ -308,8 +308,10 @@ def test_caseworker_replies_arrive_live_and_survive_a_dropped_connection(
         widget.assert_matches_the_server(console)
     finally:
         console.close()
-    print(f"\ncaseworker reply shown after {live_seconds * 1000:.0f} ms; "
-          f"missed message shown {recovered_seconds * 1000:.0f} ms after going online")
+    print(
+        f"\ncaseworker reply shown after {live_seconds * 1000:.0f} ms; "
+        f"missed message shown {recovered_seconds * 1000:.0f} ms after going online"
+    )
     assert widget.errors == []
 
 
@@ -405,8 +407,10 @@ def test_fits_a_360_pixel_phone(context: BrowserContext, host_site: str, live_st
 def test_keyboard_only(context: BrowserContext, host_site: str, live_stack: RunningStack) -> None:
     widget = open_host(context, host_site, live_stack.base_url)
     page = widget.page
-    focused = "() => { const r = document.querySelector('huurhulp-widget').shadowRoot;" \
-              " return r.activeElement ? (r.activeElement.id || r.activeElement.className) : ''; }"
+    focused = (
+        "() => { const r = document.querySelector('huurhulp-widget').shadowRoot;"
+        " return r.activeElement ? (r.activeElement.id || r.activeElement.className) : ''; }"
+    )
     for _ in range(5):  # the host's own link comes first, then the chat button
         page.keyboard.press("Tab")
         if page.evaluate(focused) == "launcher":

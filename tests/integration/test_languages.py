@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from actions.content_store import get_info_topic, load_info_topics
-from actions.languages import SUPPORTED_LANGUAGES
 from bot import texts
 from tests.stack_fixtures import RunningStack, WebTenant
+from vocabulary.languages import SUPPORTED_LANGUAGES
 
 pytestmark = pytest.mark.integration
 

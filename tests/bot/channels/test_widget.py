@@ -142,6 +142,8 @@ def test_widget_origins_must_be_origins(tmp_path: Path, value: str) -> None:
 
 
 def test_widget_origins_are_a_list(tmp_path: Path) -> None:
-    settings = offline_settings(tmp_path, "sqlite://", widget_origins=" https://a.example , https://b.example:8443")
+    settings = offline_settings(
+        tmp_path, "sqlite://", widget_origins=" https://a.example , https://b.example:8443"
+    )
     assert settings.widget_origin_list == ["https://a.example", "https://b.example:8443"]
     assert offline_settings(tmp_path, "sqlite://", widget_origins="*").widget_origin_list == ["*"]

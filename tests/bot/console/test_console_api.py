@@ -223,7 +223,7 @@ def test_a_weak_old_hash_is_upgraded_at_login(client: TestClient, db: Database) 
 
 
 def test_canned_replies_in_every_supported_language(client: TestClient, db: Database) -> None:
-    from actions.languages import SUPPORTED_LANGUAGES
+    from vocabulary.languages import SUPPORTED_LANGUAGES
 
     add_caseworker(db, "cara")
     headers = login(client, "cara")

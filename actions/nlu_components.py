@@ -4,7 +4,7 @@
 words give evidence for (issue "triage on real writing"):
 
 * **Out of scope.** A stage intent for a message without a single word about rent, a
-  home, money or the procedure (``actions/lexicon/topic.yml``) becomes ``out_of_scope``:
+  home, money or the procedure (``vocabulary/lexicon/topic.yml``) becomes ``out_of_scope``:
   "ik ben bang van spinnen" is no eviction, whatever DIET's confidence.
 * **Evidence the model missed.** When the model picked no stage (a greeting, a question,
   ``out_of_scope``, ``housing_other``, ``nlu_fallback``) but the stage lexicon finds one
@@ -34,7 +34,7 @@ from actions.gate import gate_intent
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class TriageGate(GraphComponent):  # type: ignore[misc]  # Rasa ships no type hints
+class TriageGate(GraphComponent):
     """Replaces the model's intent where the words contradict it (see the module docstring)."""
 
     @staticmethod
