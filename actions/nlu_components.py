@@ -5,7 +5,7 @@ words give evidence for (issue "triage on real writing"):
 
 * **Out of scope.** A stage intent for a message without a single word about rent, a
   home, money or the procedure (``vocabulary/lexicon/topic.yml``) becomes ``out_of_scope``:
-  "ik ben bang van spinnen" is no eviction, whatever DIET's confidence.
+  "ik ben bang van spinnen" is no eviction, whatever the model's confidence.
 * **Evidence the model missed.** When the model picked no stage (a greeting, a question,
   ``out_of_scope``, ``housing_other``, ``nlu_fallback``) but the stage lexicon finds one
   in a sentence about the present, the intent becomes that stage's ``report_*`` intent,
