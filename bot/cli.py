@@ -101,6 +101,16 @@ def cmd_triage_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content(args: argparse.Namespace) -> int:
+    """``huurhulp content audit``: facts to re-check in actions/content; 1 on a hard error."""
+    # Imported here, not at the top: the gateway process never loads ``actions``.
+    from actions.content_audit import default_today, format_report, run_audit
+
+    report = run_audit(args.today or default_today())
+    print(format_report(report))
+    return 0 if report.ok else 1
+
+
 def _database() -> Database:
     database = Database(get_settings().effective_database_url)
     database.migrate()
@@ -237,6 +247,19 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--wrong", action="store_true", help="list the ids of wrong priorities")
     report.add_argument("--json", type=Path, help="also write the figures to this file")
     report.set_defaults(handler=cmd_triage_report)
+    content = commands.add_parser("content", help="check the curated content in actions/content")
+    content.add_argument(
+        "content_action",
+        choices=["audit"],
+        help="audit: unverified, stale and outdated facts, source domains; exits 1 on a hard error",
+    )
+    content.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="date to audit against (default: HUURHULP_TODAY or the real today in Belgium)",
+    )
+    content.set_defaults(handler=cmd_content)
     caseworker = commands.add_parser("caseworker", help="manage caseworker console accounts")
     caseworker.add_argument("action", choices=["add", "list", "disable", "enable"])
     caseworker.add_argument("name", nargs="?", help="username (add, disable, enable)")
