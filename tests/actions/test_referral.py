@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from actions import content_store, referral
+from actions.content_audit import is_citation, source_domain
 from actions.referral import find_referrals, normalise_place
 
 
@@ -224,3 +225,45 @@ def test_every_shown_phone_or_address_has_a_source() -> None:
             for field_name in ("phone", "address"):
                 if getattr(org, field_name):
                     assert org.source_of(field_name), (org.id, field_name)
+
+
+# ------------------------------------------------------------------------- the OCMW entries' sources
+
+
+def _ocmw_entries() -> list[tuple[str, content_store.Organisation]]:
+    return [(m.id, m.services["ocmw"]) for m in _limburg().municipalities]
+
+
+def test_no_ocmw_entry_cites_an_ocmw_of_another_province() -> None:
+    for municipality_id, ocmw in _ocmw_entries():
+        cited = [ocmw.source, *(spec.source for spec in ocmw.field_sources.values())]
+        assert not any("ocmwtemse.be" in source for source in cited), municipality_id
+
+
+def test_an_ocmw_website_comes_from_a_page_on_that_website() -> None:
+    # The website shown is the municipality's or the OCMW's own site: the page that was read
+    # to source it lives on that same site.
+    for municipality_id, ocmw in _ocmw_entries():
+        if ocmw.website:
+            assert source_domain(ocmw.website) == source_domain(ocmw.source_of("website")), municipality_id
+
+
+def test_ocmw_entries_without_a_source_are_unverified_and_show_the_fallback() -> None:
+    unsourced = [(mid, org) for mid, org in _ocmw_entries() if not is_citation(org.source)]
+    assert unsourced, "the audit's placeholder case is no longer exercised; drop this test"
+    for municipality_id, ocmw in unsourced:
+        assert not ocmw.verified and not ocmw.has_contact, municipality_id
+        assert ocmw.review_note, municipality_id
+        result = find_referrals(_limburg_postcode(municipality_id))
+        ref = result.service("ocmw")
+        assert ref is not None and ref.fallback is not None and ref.fallback.name == "CAW Limburg"
+
+
+def test_cantons_stay_empty_until_a_justice_source_is_cited() -> None:
+    # No stored page of the justice department lists the municipalities per canton (checked
+    # 2026-12-05), so no canton is shown; fill them in together with that source.
+    assert all(m.vredegerecht_canton is None for m in _limburg().municipalities)
+
+
+def _limburg_postcode(municipality_id: str) -> str:
+    return next(m.postcodes[0] for m in _limburg().municipalities if m.id == municipality_id)
