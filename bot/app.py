@@ -13,11 +13,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 
 from bot.channels import telegram, webchat, widget
 from bot.console import routes as console
+from bot.dependencies import Gateway, GatewayDep
 from bot.errors import install_error_handlers
 from bot.handoff import HandoffService
 from bot.health import check_all
@@ -26,7 +27,7 @@ from bot.office_hours import OfficeHours
 from bot.rasa_client import RasaClient
 from bot.router import Router
 from bot.settings import Settings, get_settings
-from bot.storage.repository import Database
+from bot.storage.database import Database
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger(__name__)
@@ -42,11 +43,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         raise SystemExit("HUURHULP_RASA_TOKEN is not set: the gateway needs Rasa's HTTP API token.")
     db = Database(settings.effective_database_url)
     rasa = RasaClient(settings.effective_rasa_url, token, settings.rasa_timeout)
+    hub = Hub()
+    handoff = HandoffService(db, rasa, hub, OfficeHours.parse(settings.office_hours))
+    gateway = Gateway(
+        settings=settings,
+        db=db,
+        rasa=rasa,
+        hub=hub,
+        handoff=handoff,
+        router=Router(db, rasa, settings.effective_action_url, handoff),
+        login_limiter=console.LoginLimiter(settings.login_attempts_per_minute),
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(db.migrate)
-        telegram_channel: telegram.TelegramChannel | None = _app.state.telegram
+        telegram_channel = gateway.telegram
         if telegram_channel is not None:
             await telegram_channel.start()
         log.info("gateway ready; rasa at %s", settings.effective_rasa_url)
@@ -59,14 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db.dispose()
 
     app = FastAPI(title="Huurhulp gateway", version="0.1.0", lifespan=lifespan)
-    app.state.settings = settings
-    app.state.db = db
-    app.state.rasa = rasa
-    app.state.hub = Hub()
-    app.state.handoff = HandoffService(db, rasa, app.state.hub, OfficeHours.parse(settings.office_hours))
-    app.state.login_limiter = console.LoginLimiter(settings.login_attempts_per_minute)
-    app.state.router = Router(db, rasa, settings.effective_action_url, app.state.handoff)
-    telegram.setup(app)  # app.state.telegram: None without HUURHULP_TELEGRAM_TOKEN
+    # The one app.state entry: routes get its parts through the typed dependencies.
+    app.state.gateway = gateway
+    gateway.telegram = telegram.setup(app, gateway)  # None without HUURHULP_TELEGRAM_TOKEN
     install_error_handlers(app)
     app.include_router(webchat.router)
     app.include_router(widget.router)
@@ -75,10 +82,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(console.api)
 
     @app.get("/healthz", tags=["health"])
-    async def healthz(request: Request) -> JSONResponse:
+    async def healthz(services: GatewayDep) -> JSONResponse:
         """200 when Rasa, the action server and the database answer; 503 naming the failing part."""
-        state = request.app.state
-        parts = await check_all(state.rasa, state.settings.effective_action_url, state.db)
+        parts = await check_all(services.rasa, services.settings.effective_action_url, services.db)
         ok = all(part.ok for part in parts.values())
         body = {
             "status": "ok" if ok else "degraded",

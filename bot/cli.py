@@ -18,7 +18,8 @@ from types import FrameType
 from bot.auth import hash_password, validate_new_password
 from bot.settings import PROJECT_ROOT, Settings, get_settings
 from bot.stack import Stack, StackError
-from bot.storage.repository import CaseworkerExists, Database
+from bot.storage.database import Database
+from bot.storage.records import CaseworkerExists
 from bot.training import RASA_PROJECT, TrainingFailed, ensure_model, rasa_environment, rasa_executable
 
 log = logging.getLogger("huurhulp")
@@ -122,12 +123,12 @@ def cmd_caseworker(args: argparse.Namespace) -> int:
     database = _database()
     try:
         if args.action == "list":
-            for caseworker in database.list_caseworkers():
+            for caseworker in database.caseworkers.list_all():
                 state = "active" if caseworker.active else "disabled"
                 print(f"{caseworker.username}\t{caseworker.display_name}\t{state}")
             return 0
         if args.action in ("disable", "enable"):
-            if not database.set_caseworker_active(args.name, args.action == "enable"):
+            if not database.caseworkers.set_active(args.name, args.action == "enable"):
                 print(f"no caseworker named {args.name!r}", file=sys.stderr)
                 return 1
             print(f"{args.name}: {args.action}d")
@@ -145,7 +146,7 @@ def cmd_caseworker(args: argparse.Namespace) -> int:
             print(str(error), file=sys.stderr)
             return 1
         try:
-            database.add_caseworker(args.name, args.display_name or args.name, hash_password(password))
+            database.caseworkers.add(args.name, args.display_name or args.name, hash_password(password))
         except CaseworkerExists:
             print(f"a caseworker named {args.name!r} already exists", file=sys.stderr)
             return 1

@@ -10,7 +10,7 @@ import httpx
 from anyio import to_thread
 
 from bot.rasa_client import RasaClient
-from bot.storage.repository import Database
+from bot.storage.database import Database
 
 
 @dataclass(frozen=True)

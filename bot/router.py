@@ -2,6 +2,11 @@
 
 inbound message -> stored -> conversation state -> Rasa (state ``bot``) or the human side
 -> replies stored -> returned to the channel. Channels never talk to Rasa directly.
+
+One turn is two database transactions: the first stores the message and loads what the
+route needs (:meth:`bot.storage.conversations.Conversations.begin_turn`); the second
+stores everything the turn decided (language, handoff, case, replies, the message's
+status) at once (:meth:`Router._answer`). Nothing is held open while Rasa thinks.
 """
 
 from __future__ import annotations
@@ -15,13 +20,16 @@ from typing import Any
 from anyio import to_thread
 
 from bot import texts
-from bot.handoff import CANCEL_PAYLOAD, HandoffService
+from bot.escalation import bot_unavailable_signal, crisis_signal
+from bot.handoff import CANCEL_PAYLOAD, HandoffService, cancelled_replies
 from bot.health import action_server_status
 from bot.language import choose_language, requested_language, unsupported_language
 from bot.messages import Button, Inbound, Outbound
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.states import ConversationState, Event, bot_answers
-from bot.storage.repository import ConversationRecord, Database
+from bot.storage.conversations import TurnStart
+from bot.storage.database import Database, Store
+from bot.storage.records import CaseRecord
 from vocabulary.languages import ENDONYMS, SUPPORTED_LANGUAGES
 
 # The crisis lexicon is shared with the action server and `huurhulp triage`: one list of
@@ -134,6 +142,18 @@ class RouteResult:
     handoff: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """What the second transaction of a turn writes, besides the replies."""
+
+    status: str  # what became of the inbound message: handled, queued, failed
+    reopen: bool = False  # a closed conversation goes back to the bot
+    cancel: bool = False  # the tenant stops waiting
+    handoff: dict[str, Any] | None = None  # the bot's handoff signal, kept on the conversation
+    signal: dict[str, Any] | None = None  # open or escalate the case with this signal
+    waiting: bool | None = None  # add the waiting replies: True first time, False again
+
+
 class Router:
     """Routes tenant messages; one instance per gateway process."""
 
@@ -145,39 +165,39 @@ class Router:
 
     async def handle(self, inbound: Inbound) -> RouteResult:
         """Store ``inbound``, get the replies and store them. Never loses the message."""
-        db = self.db
-        message_id = await to_thread.run_sync(
-            db.store_inbound, inbound.conversation_id, inbound.text, inbound.button_payload
+        start = await to_thread.run_sync(
+            self.db.conversations.begin_turn, inbound.conversation_id, inbound.text, inbound.button_payload
         )
-        conversation = await to_thread.run_sync(db.get_conversation, inbound.conversation_id)
-        decision = await to_thread.run_sync(decide_language, conversation.language, inbound)
-        language = decision.language
-        if language != conversation.language:
-            await to_thread.run_sync(db.set_language, conversation.id, language)
+        decision = await to_thread.run_sync(decide_language, start.conversation.language, inbound)
         notice: list[Outbound] = []
-        if await to_thread.run_sync(db.count_messages, conversation.id, "out") == 0:
+        offered = start.offered
+        if start.first_contact:
             # Before anything else, once: what we keep and who reads it (also when Rasa is
             # down), and the languages the tenant can choose from.
             notice = [
                 Outbound(
-                    text=texts.text("privacy_notice", language), buttons=language_buttons(), author="system"
+                    text=texts.text("privacy_notice", decision.language),
+                    buttons=language_buttons(),
+                    author="system",
                 )
             ]
-            await to_thread.run_sync(db.store_outbound, conversation.id, notice)
+            offered = list(notice[0].buttons)
         # Once per message: the lexicon runs dozens of patterns over several forms of the text.
         crisis = detect_crisis(inbound.text)
-        about_language = await self._about_language(conversation, message_id, decision, crisis)
+        about_language = self._about_language(start, decision, crisis)
         if about_language is not None:
-            about_language.replies[:0] = notice
-            return about_language
-        result = await self._route(inbound, message_id, conversation, language, crisis)
-        result.replies[:0] = notice
-        return result
+            stored = await self._answer(start, decision.language, notice + about_language, _Answer("handled"))
+            log.info("conversation %s: language message %s handled", start.conversation.id, start.message_id)
+            return RouteResult(replies=stored, language=decision.language, state=start.conversation.state)
+        state = start.conversation.state
+        if bot_answers(state) or state is ConversationState.CLOSED:
+            return await self._to_the_bot(inbound, start, decision.language, notice, offered, crisis)
+        return await self._while_a_person_holds(inbound, start, decision.language, notice, offered, crisis)
 
-    async def _about_language(
-        self, conversation: ConversationRecord, message_id: int, decision: LanguageDecision, crisis: bool
-    ) -> RouteResult | None:
-        """Answer a language choice, or a message in a language we do not speak; else None.
+    def _about_language(
+        self, start: TurnStart, decision: LanguageDecision, crisis: bool
+    ) -> list[Outbound] | None:
+        """The answer to a language choice, or to a message in a language we do not speak; else None.
 
         Neither goes to Rasa: the gateway owns the language. A person holding the
         conversation reads the message anyway; the tenant only gets the confirmation.
@@ -185,128 +205,137 @@ class Router:
         if crisis:
             return None  # the crisis route beats everything
         if decision.explicit:
-            replies = [Outbound(text=texts.text("language_switched", decision.language), author="system")]
-        elif decision.unsupported and bot_answers(conversation.state):
+            return [Outbound(text=texts.text("language_switched", decision.language), author="system")]
+        if decision.unsupported and bot_answers(start.conversation.state):
             # Dutch and English, the languages most people in Flanders read, plus the list.
             both = "\n\n".join(texts.text("unsupported_language", lang) for lang in ("nl", "en"))
-            replies = [Outbound(text=both, buttons=language_buttons(), author="system")]
-        else:
-            return None
-        await to_thread.run_sync(self.db.store_outbound, conversation.id, replies)
-        await to_thread.run_sync(self.db.mark_inbound, message_id, "handled")
-        log.info("conversation %s: language message %s handled", conversation.id, message_id)
-        return RouteResult(replies=replies, language=decision.language, state=conversation.state)
+            return [Outbound(text=both, buttons=language_buttons(), author="system")]
+        return None
 
-    async def _route(
+    async def _to_the_bot(
         self,
         inbound: Inbound,
-        message_id: int,
-        conversation: ConversationRecord,
+        start: TurnStart,
         language: str,
+        notice: list[Outbound],
+        offered: list[Button],
         crisis: bool,
     ) -> RouteResult:
-        db = self.db
-        state = conversation.state
-        if state is ConversationState.CLOSED:
-            state = await to_thread.run_sync(db.apply_event, conversation.id, Event.TENANT_RETURNED)
-
-        if not bot_answers(state):
-            return await self._while_a_person_holds(
-                conversation.id, message_id, inbound, language, state, crisis
-            )
-
-        offered = await to_thread.run_sync(db.last_offered_buttons, conversation.id)
+        conversation_id = start.conversation.id
         if inbound.intent is not None and not crisis:
             rasa_text = inbound.intent  # mapped by the channel from a command, never tenant text
         else:
             rasa_text = text_for_rasa(inbound.text, inbound.button_payload, offered, crisis)
         metadata = {"language": language, "channel": inbound.channel}
         try:
-            turn = await self.rasa.send(conversation.id, rasa_text, metadata)
+            turn = await self.rasa.send(conversation_id, rasa_text, metadata)
         except RasaUnavailable as error:
-            log.warning("rasa unavailable for conversation %s: %s", conversation.id, error)
-            return await self._bot_unavailable(conversation.id, message_id, language, crisis)
+            log.warning("rasa unavailable for conversation %s: %s", conversation_id, error)
+            return await self._bot_unavailable(start, language, notice, crisis)
 
         if not turn.replies and turn.handoff is None:
             # Every custom action answers something, so silence means an action failed;
             # Rasa itself only logs that the action server is unreachable.
             actions = await action_server_status(self.action_url)
             log.warning(
-                "empty bot turn for conversation %s (action server ok=%s)", conversation.id, actions.ok
+                "empty bot turn for conversation %s (action server ok=%s)", conversation_id, actions.ok
             )
-            return await self._bot_unavailable(conversation.id, message_id, language, crisis)
+            return await self._bot_unavailable(start, language, notice, crisis)
 
-        replies = list(turn.replies)
+        signal = None
         if turn.handoff is not None:
             signal = {**turn.handoff, "language": turn.handoff.get("language") or language}
-            await to_thread.run_sync(db.record_handoff, conversation.id, signal)
-            case = await self.handoff.queue(conversation.id, signal)
-            replies += await self.handoff.waiting_replies(
-                case, language, first=state is ConversationState.BOT
-            )
-            state = ConversationState.WAITING if state is ConversationState.BOT else state
-        await to_thread.run_sync(db.store_outbound, conversation.id, replies)
-        await to_thread.run_sync(db.mark_inbound, message_id, "handled")
-        log.info("conversation %s: message %s handled, %d replies", conversation.id, message_id, len(replies))
-        return RouteResult(replies=replies, language=language, state=state, handoff=turn.handoff)
+        answer = _Answer("handled", reopen=True, handoff=signal, signal=signal, waiting=True)
+        stored = await self._answer(start, language, notice + list(turn.replies), answer)
+        log.info(
+            "conversation %s: message %s handled, %d replies", conversation_id, start.message_id, len(stored)
+        )
+        state = ConversationState.WAITING if signal is not None else ConversationState.BOT
+        return RouteResult(replies=stored, language=language, state=state, handoff=turn.handoff)
 
     async def _while_a_person_holds(
         self,
-        conversation_id: str,
-        message_id: int,
         inbound: Inbound,
+        start: TurnStart,
         language: str,
-        state: ConversationState,
+        notice: list[Outbound],
+        offered: list[Button],
         crisis: bool,
     ) -> RouteResult:
         """Waiting or with a caseworker: nothing goes to Rasa; the message waits for the person."""
-        db = self.db
-        if state is ConversationState.WAITING and await self._wants_to_stop_waiting(conversation_id, inbound):
-            cancelled = await self.handoff.cancel_waiting(conversation_id, language)
-            await to_thread.run_sync(db.store_outbound, conversation_id, cancelled)
-            await to_thread.run_sync(db.mark_inbound, message_id, "handled")
-            return RouteResult(replies=cancelled, language=language, state=ConversationState.BOT)
+        conversation_id = start.conversation.id
+        state = start.conversation.state
+        if state is ConversationState.WAITING and _wants_to_stop_waiting(inbound, offered):
+            replies = notice + cancelled_replies(language)
+            await self._answer(start, language, replies, _Answer("handled", cancel=True))
+            self.handoff.waiting_cancelled(conversation_id)
+            return RouteResult(replies=replies, language=language, state=ConversationState.BOT)
 
-        await to_thread.run_sync(db.mark_inbound, message_id, "queued")
-        self.handoff.tenant_wrote(conversation_id, message_id)
-        replies: list[Outbound] = []
-        case = await to_thread.run_sync(db.open_case_for_conversation, conversation_id)
-        if crisis:
-            # A crisis while waiting or talking to a person: top of the queue, numbers now.
-            case = await self.handoff.queue(
-                conversation_id,
-                {"reason": "crisis", "priority": "S", "stage": "crisis", "language": language},
-            )
-            if state is ConversationState.CASEWORKER:
-                replies.append(Outbound(text=texts.text("emergency_again", language), author="system"))
-        if state is ConversationState.WAITING and case is not None:
-            replies += await self.handoff.waiting_replies(case, language, first=False)
-        if replies:
-            await to_thread.run_sync(db.store_outbound, conversation_id, replies)
-        return RouteResult(replies=replies, language=language, state=state)
-
-    async def _wants_to_stop_waiting(self, conversation_id: str, inbound: Inbound) -> bool:
-        if inbound.button_payload == CANCEL_PAYLOAD:
-            return True
-        offered = await to_thread.run_sync(self.db.last_offered_buttons, conversation_id)
-        return any(
-            button.payload == CANCEL_PAYLOAD and button.title.casefold() == inbound.text.casefold()
-            for button in offered
+        replies = list(notice)
+        if crisis and state is ConversationState.CASEWORKER:
+            # A crisis while talking to a person: top of the queue, numbers now.
+            replies.append(Outbound(text=texts.text("emergency_again", language), author="system"))
+        answer = _Answer(
+            "queued",
+            signal=crisis_signal(language) if crisis else None,
+            waiting=False if state is ConversationState.WAITING else None,
         )
+        stored = await self._answer(start, language, replies, answer)
+        self.handoff.tenant_wrote(conversation_id, start.message_id)
+        return RouteResult(replies=stored, language=language, state=state)
 
     async def _bot_unavailable(
-        self, conversation_id: str, message_id: int, language: str, crisis: bool
+        self, start: TurnStart, language: str, notice: list[Outbound], crisis: bool
     ) -> RouteResult:
         """Rasa or an action failed: say so honestly and queue the conversation for a person."""
-        replies = [Outbound(text=texts.text("bot_unavailable", language), author="system")]
-        signal = {
-            "reason": "bot_unavailable",
-            "priority": "S" if crisis else "none",
-            "stage": "crisis" if crisis else "none",
-            "language": language,
-        }
-        case = await self.handoff.queue(conversation_id, signal)
-        replies += await self.handoff.waiting_replies(case, language, first=True)
-        await to_thread.run_sync(self.db.store_outbound, conversation_id, replies)
-        await to_thread.run_sync(self.db.mark_inbound, message_id, "failed")
-        return RouteResult(replies=replies, language=language, state=ConversationState.WAITING)
+        replies = [*notice, Outbound(text=texts.text("bot_unavailable", language), author="system")]
+        answer = _Answer("failed", signal=bot_unavailable_signal(language, crisis), waiting=True)
+        stored = await self._answer(start, language, replies, answer)
+        return RouteResult(replies=stored, language=language, state=ConversationState.WAITING)
+
+    async def _answer(
+        self, start: TurnStart, language: str, replies: list[Outbound], answer: _Answer
+    ) -> list[Outbound]:
+        """The turn's second transaction: the language, the state change, the handoff and its
+        case, the waiting tenant's replies, every reply, and the inbound message's status.
+
+        Returns the replies as stored (with the waiting replies added).
+        """
+        conversation = start.conversation
+
+        def work(store: Store) -> tuple[list[Outbound], CaseRecord | None]:
+            conversations, cases = store.conversations, store.cases
+            if language != conversation.language:
+                conversations.set_language(conversation.id, language)
+            if answer.cancel:
+                cases.cancel_waiting(conversation.id)
+            if answer.reopen and answer.signal is None and conversation.state is ConversationState.CLOSED:
+                conversations.apply_event(conversation.id, Event.TENANT_RETURNED)
+            if answer.handoff is not None:
+                conversations.record_handoff(conversation.id, answer.handoff)
+            case = None
+            if answer.signal is not None:
+                case = cases.open(conversation.id, answer.signal)
+            elif answer.waiting is not None:
+                case = cases.open_for_conversation(conversation.id)
+            all_replies = list(replies)
+            if case is not None and answer.waiting is not None:
+                all_replies += self.handoff.waiting_replies_in(store, case, language, first=answer.waiting)
+            conversations.store_outbound(conversation.id, all_replies)
+            conversations.mark_inbound(start.message_id, answer.status)
+            return all_replies, case
+
+        stored, case = await to_thread.run_sync(self.db.in_transaction, work)
+        if case is not None and answer.signal is not None:
+            self.handoff.case_queued(case)
+        return stored
+
+
+def _wants_to_stop_waiting(inbound: Inbound, offered: list[Button]) -> bool:
+    """The "stop waiting" button, pressed or typed."""
+    if inbound.button_payload == CANCEL_PAYLOAD:
+        return True
+    return any(
+        button.payload == CANCEL_PAYLOAD and button.title.casefold() == inbound.text.casefold()
+        for button in offered
+    )

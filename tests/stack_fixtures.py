@@ -17,7 +17,7 @@ import pytest
 
 from bot.settings import Settings, get_settings
 from bot.stack import Stack
-from bot.storage.repository import Database
+from bot.storage.database import Database
 from bot.training import ensure_model
 from tests.conftest import free_port
 

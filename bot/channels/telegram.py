@@ -29,7 +29,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -50,7 +50,8 @@ from telegram.ext import (
 from bot import texts
 from bot.channels.telegram_outbox import CHANNEL, TelegramOutbox, parse_callback_data
 from bot.channels.webchat import read_json_object
-from bot.console.routes import SECURITY_HEADERS, ConsoleUser, current_user
+from bot.console.routes import SECURITY_HEADERS, CurrentUser
+from bot.dependencies import DatabaseDep, Gateway, get_telegram
 from bot.errors import ApiError
 from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.language import SUPPORTED_LANGUAGES
@@ -58,7 +59,8 @@ from bot.messages import Button, Inbound, Outbound
 from bot.router import Router, clean_text, is_language_payload
 from bot.settings import Settings
 from bot.states import ConversationState
-from bot.storage.repository import CaseNotFound, ConversationRecord, Database, MessageRecord
+from bot.storage.database import Database, Store
+from bot.storage.records import CaseNotFound, ConversationRecord, MessageRecord
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,8 @@ TYPING_EVERY = 4.5
 STARTUP_WAIT = 5.0
 
 router = APIRouter(tags=["telegram"])
+#: The Telegram channel of the gateway, or None when it runs without Telegram.
+TelegramDep = Annotated["TelegramChannel | None", Depends(get_telegram)]
 
 
 # Handlers ----------------------------------------------------------------------------
@@ -331,7 +335,9 @@ class TelegramChannel:
                 self._chat_locks.pop(chat_id, None)
 
     async def _conversation(self, chat_id: int) -> ConversationRecord:
-        conversation, created = await to_thread.run_sync(self.db.channel_conversation, CHANNEL, str(chat_id))
+        conversation, created = await to_thread.run_sync(
+            self.db.conversations.for_channel, CHANNEL, str(chat_id)
+        )
         if created:
             log.info("telegram: new conversation %s", conversation.id)
         return conversation
@@ -346,7 +352,7 @@ class TelegramChannel:
         async with self._turn(chat.id):
             conversation = await self._conversation(chat.id)
             if language is not None and language != conversation.language:
-                await to_thread.run_sync(self.db.set_language, conversation.id, language)
+                await to_thread.run_sync(self.db.conversations.set_language, conversation.id, language)
             inbound = Inbound(
                 conversation_id=conversation.id,
                 text=clean_text(text),
@@ -367,16 +373,20 @@ class TelegramChannel:
             language = conversation.language
             button = await self._pressed_button(conversation.id, query.data)
             if button is not None:
-                offered = await to_thread.run_sync(self.db.last_offered_buttons, conversation.id)
+                offered = await to_thread.run_sync(
+                    self.db.conversations.last_offered_buttons, conversation.id
+                )
                 if button.payload not in {b.payload for b in offered} and not is_language_payload(
                     button.payload
                 ):
                     # An old keyboard: kept for the record, but it must not drive the bot.
                     # (Language buttons stay valid: choosing a language is always allowed.)
-                    message_id = await to_thread.run_sync(
-                        self.db.store_inbound, conversation.id, button.title, button.payload
+                    title, payload = button.title, button.payload
+                    await to_thread.run_sync(
+                        lambda: self.db.conversations.store_inbound(
+                            conversation.id, title, payload, status="stale"
+                        )
                     )
-                    await to_thread.run_sync(self.db.mark_inbound, message_id, "stale")
                     button = None
             if button is None:
                 await _quietly(query.answer(texts.text("stale_button", language), show_alert=True))
@@ -396,7 +406,9 @@ class TelegramChannel:
         if reference is None:
             return None
         message_id, index = reference
-        message: MessageRecord | None = await to_thread.run_sync(self.db.get_message, message_id)
+        message: MessageRecord | None = await to_thread.run_sync(
+            self.db.conversations.get_message, message_id
+        )
         if message is None or message.conversation_id != conversation_id:
             return None  # not this chat's message: never trust a reference blindly
         buttons = message.buttons
@@ -432,38 +444,44 @@ class TelegramChannel:
         async with self._turn(chat.id):
             conversation = await self._conversation(chat.id)
             language = conversation.language or _language_hint(update) or self.settings.default_language
-            if conversation.language is None:
-                await to_thread.run_sync(self.db.set_language, conversation.id, language)
             state = conversation.state
             held = state in (ConversationState.WAITING, ConversationState.CASEWORKER)
             forwarded = held and kind in ATTACHMENT_KINDS
-            message_id = await to_thread.run_sync(
-                lambda: self.db.store_inbound(conversation.id, f"[{kind}]", media=media, attachment=forwarded)
-            )
-            replies: list[Outbound] = []
-            if await to_thread.run_sync(self.db.count_messages, conversation.id, "out") == 0:
-                replies.append(Outbound(text=texts.text("privacy_notice", language), author="system"))
-            if held:
-                await to_thread.run_sync(self.db.mark_inbound, message_id, "queued")
-                self.handoff.tenant_wrote(conversation.id, message_id)
-                key = f"{kind}_forwarded" if forwarded else "only_text_person"
-                # While waiting, the "stop waiting" button stays on the newest message.
-                buttons = (
-                    (Button(texts.text("cancel_button", language), CANCEL_PAYLOAD),)
-                    if state is ConversationState.WAITING
-                    else ()
+
+            def store_and_answer(store: Store) -> int:
+                # Nothing to wait for: stored, answered and marked in one transaction.
+                start = store.conversations.begin_turn(
+                    conversation.id, f"[{kind}]", media=media, attachment=forwarded
                 )
-                replies.append(Outbound(text=texts.text(key, language), buttons=buttons, author="system"))
-            else:
-                await to_thread.run_sync(self.db.mark_inbound, message_id, "handled")
-                replies.append(Outbound(text=texts.text("only_text", language), author="system"))
-            await to_thread.run_sync(self.db.store_outbound, conversation.id, replies)
+                if conversation.language is None:
+                    store.conversations.set_language(conversation.id, language)
+                replies: list[Outbound] = []
+                if start.first_contact:
+                    replies.append(Outbound(text=texts.text("privacy_notice", language), author="system"))
+                if held:
+                    key = f"{kind}_forwarded" if forwarded else "only_text_person"
+                    # While waiting, the "stop waiting" button stays on the newest message.
+                    buttons = (
+                        (Button(texts.text("cancel_button", language), CANCEL_PAYLOAD),)
+                        if state is ConversationState.WAITING
+                        else ()
+                    )
+                    replies.append(Outbound(text=texts.text(key, language), buttons=buttons, author="system"))
+                else:
+                    replies.append(Outbound(text=texts.text("only_text", language), author="system"))
+                store.conversations.store_outbound(conversation.id, replies)
+                store.conversations.mark_inbound(start.message_id, "queued" if held else "handled")
+                return start.message_id
+
+            message_id = await to_thread.run_sync(self.db.in_transaction, store_and_answer)
+            if held:
+                self.handoff.tenant_wrote(conversation.id, message_id)
             log.info("conversation %s: %s message %s stored", conversation.id, kind, message_id)
         self.outbox.wake()
 
     # Outbound ------------------------------------------------------------------------
 
-    async def deliver(self, _conversation: ConversationRecord, _messages: list[MessageRecord]) -> None:
+    async def deliver(self, _conversation_id: str, _messages: list[MessageRecord]) -> None:
         """HandoffService's sender: the messages are already in the outbox; deliver them now."""
         self.outbox.wake()
 
@@ -493,32 +511,28 @@ async def _quietly(answer: Any) -> None:
 # Wiring ----------------------------------------------------------------------------------
 
 
-def setup(app: FastAPI) -> TelegramChannel | None:
-    """Build the Telegram channel from the app's settings and services (None without a token).
+def setup(app: FastAPI, gateway: Gateway) -> TelegramChannel | None:
+    """Build the Telegram channel from the gateway's settings and services (None without a token).
 
     Registers the channel as the handoff service's sender for ``telegram`` conversations
-    and as the console's file source; ``app.state.telegram`` is started and stopped by the
-    gateway's lifespan.
+    and as the console's file source; the gateway's lifespan starts and stops it.
     """
-    state = app.state
-    settings: Settings = state.settings
+    settings: Settings = gateway.settings
     channel: TelegramChannel | None = None
     if settings.telegram_enabled:
         # PTB logs whole updates (tenant text) at DEBUG; httpx logs URLs holding the bot token.
         for name, floor in (("telegram", logging.INFO), ("httpx", logging.WARNING)):
             logger = logging.getLogger(name)
             logger.setLevel(max(logger.getEffectiveLevel(), floor))
-        channel = TelegramChannel(settings, state.db, state.router, state.handoff)
-        state.handoff.senders[CHANNEL] = channel.deliver
-    state.telegram = channel
+        channel = TelegramChannel(settings, gateway.db, gateway.router, gateway.handoff)
+        gateway.handoff.senders[CHANNEL] = channel.deliver
     app.include_router(router)
     return channel
 
 
 @router.post(WEBHOOK_PATH, include_in_schema=False)
-async def webhook(request: Request) -> Response:
+async def webhook(request: Request, channel: TelegramDep) -> Response:
     """Telegram posts updates here (webhook mode). 403 unless the secret header matches."""
-    channel: TelegramChannel | None = request.app.state.telegram
     if channel is None or not channel.webhook_mode:
         raise ApiError(404, "not_found", "Telegram webhook mode is not configured.")
     if not channel.secret_matches(request.headers.get(SECRET_HEADER)):
@@ -534,20 +548,18 @@ async def webhook(request: Request) -> Response:
 
 @router.get("/api/console/cases/{case_id}/attachments/{message_id}", tags=["console"])
 async def case_attachment(
-    case_id: int, message_id: int, request: Request, user: ConsoleUser = Depends(current_user)
+    case_id: int, message_id: int, channel: TelegramDep, db: DatabaseDep, user: CurrentUser
 ) -> Response:
     """A photo or document the tenant sent while a person held the conversation.
 
     Fetched from the Bot API when opened (``getFile``, then the file URL); never stored
     here. Photos are shown inline; documents are always downloaded, never rendered.
     """
-    channel: TelegramChannel | None = request.app.state.telegram
-    db: Database = request.app.state.db
     try:
-        case = await to_thread.run_sync(db.get_case, case_id)
+        case = await to_thread.run_sync(db.cases.get, case_id)
     except CaseNotFound:
         raise ApiError(404, "case_not_found", "There is no case with this id.") from None
-    message = await to_thread.run_sync(db.get_message, message_id)
+    message = await to_thread.run_sync(db.conversations.get_message, message_id)
     attachment = message.attachment if message is not None else None
     if message is None or message.conversation_id != case.conversation_id or attachment is None:
         raise ApiError(404, "attachment_not_found", "This case has no such attachment.")
@@ -558,7 +570,9 @@ async def case_attachment(
     except TelegramError as error:
         log.warning("attachment of message %s: %s", message_id, type(error).__name__)
         raise ApiError(502, "telegram_file_failed", "Telegram did not give the file. Try later.") from None
-    await to_thread.run_sync(db.audit, user.caseworker.id, "viewed", case_id, {"message_id": message_id})
+    await to_thread.run_sync(
+        db.audit.record, user.caseworker.id, "viewed", case_id, {"message_id": message_id}
+    )
     headers = {**SECURITY_HEADERS, "Content-Security-Policy": "default-src 'none'; sandbox"}
     if attachment.get("kind") == "photo":
         return Response(content, media_type="image/jpeg", headers=headers)  # Telegram photos are JPEG

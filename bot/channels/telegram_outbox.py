@@ -1,7 +1,7 @@
 """Delivery of stored messages to Telegram: one sender task per gateway process.
 
 Every outbound message of a Telegram conversation gets an outbox row in the transaction
-that stores it (``bot/storage/repository.py``), whoever wrote it: the bot, the gateway or
+that stores it (``bot/storage/conversations.py``), whoever wrote it: the bot, the gateway or
 a caseworker. This module delivers those rows:
 
 * in order per chat (one worker per chat with pending messages, oldest first);
@@ -30,7 +30,8 @@ from anyio import to_thread
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.storage.repository import Database, OutboxRecord
+from bot.storage.database import Database
+from bot.storage.records import OutboxRecord
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ class TelegramOutbox:
         while True:
             self._wake.clear()
             try:
-                chats = await to_thread.run_sync(self.db.outbox_pending_chats, CHANNEL)
+                chats = await to_thread.run_sync(self.db.outbox.pending_chats, CHANNEL)
             except Exception:
                 log.exception("outbox: could not read pending chats")
                 chats = []
@@ -176,7 +177,7 @@ class TelegramOutbox:
         """Deliver one chat's pending messages, oldest first; a retry holds back the later ones."""
         try:
             while True:
-                item = await to_thread.run_sync(self.db.next_outbox_item, CHANNEL, chat_id)
+                item = await to_thread.run_sync(self.db.outbox.next_item, CHANNEL, chat_id)
                 if item is None:
                     return
                 delay = (item.next_attempt_at - dt.datetime.now(dt.timezone.utc)).total_seconds()
@@ -208,10 +209,10 @@ class TelegramOutbox:
             await self._retry(item, seconds, "retry_after")
         except Forbidden:
             log.warning("outbox %s (message %s): the chat blocked the bot", item.id, item.message_id)
-            await to_thread.run_sync(self.db.outbox_failed, item.id, "forbidden")
+            await to_thread.run_sync(self.db.outbox.failed, item.id, "forbidden")
         except BadRequest as error:  # a subclass of NetworkError, but retrying cannot help
             log.warning("outbox %s (message %s): refused: %s", item.id, item.message_id, type(error).__name__)
-            await to_thread.run_sync(self.db.outbox_failed, item.id, "bad_request")
+            await to_thread.run_sync(self.db.outbox.failed, item.id, "bad_request")
         except NetworkError as error:  # includes TimedOut; Telegram was not reached
             backoff = min(self.retry_cap, self.retry_base * 2 ** min(item.attempts, 20))
             await self._retry(item, backoff, type(error).__name__.lower())
@@ -220,7 +221,7 @@ class TelegramOutbox:
             await self._retry(item, backoff, type(error).__name__.lower())
         else:
             self._last_sent[item.chat_id] = time.monotonic()
-            await to_thread.run_sync(self.db.outbox_sent, item.id, sent_id)
+            await to_thread.run_sync(self.db.outbox.sent, item.id, sent_id)
             log.info("outbox %s: message %s delivered", item.id, item.message_id)
 
     async def _send(self, item: OutboxRecord) -> str | None:
@@ -241,10 +242,10 @@ class TelegramOutbox:
         now = dt.datetime.now(dt.timezone.utc)
         if now - item.created_at > self.give_up_after:
             log.warning("outbox %s (message %s): giving up after %s", item.id, item.message_id, error)
-            await to_thread.run_sync(self.db.outbox_failed, item.id, error)
+            await to_thread.run_sync(self.db.outbox.failed, item.id, error)
             return
         attempts = await to_thread.run_sync(
-            self.db.outbox_retry, item.id, now + dt.timedelta(seconds=seconds), error
+            self.db.outbox.retry, item.id, now + dt.timedelta(seconds=seconds), error
         )
         log.info(
             "outbox %s (message %s): %s, attempt %d, retry in %.1f s",

@@ -9,19 +9,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse
 
+from bot.dependencies import DatabaseDep, HubDep, RouterDep, SettingsDep
 from bot.errors import ApiError
-from bot.hub import Hub, conversation_topic
+from bot.hub import conversation_topic
 from bot.language import SUPPORTED_LANGUAGES
 from bot.messages import Inbound
-from bot.router import Router, clean_text
-from bot.settings import Settings
-from bot.storage.repository import ConversationNotFound, ConversationRecord, Database
+from bot.router import clean_text
+from bot.storage.records import ConversationNotFound, ConversationRecord
 
 router = APIRouter(prefix="/api/web", tags=["web chat"])
 
@@ -52,11 +52,6 @@ async def read_json_object(request: Request, max_bytes: int, required: bool = Tr
     return body
 
 
-def _services(request: Request) -> tuple[Database, Router, Settings]:
-    state = request.app.state
-    return state.db, state.router, state.settings
-
-
 def _bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -65,25 +60,26 @@ def _bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def authorised_conversation(request: Request, conversation_id: str) -> ConversationRecord:
-    """The conversation, if the request carries its bearer token (401/404 otherwise)."""
-    db, _, _ = _services(request)
+async def authorised_conversation(
+    request: Request, conversation_id: str, db: DatabaseDep
+) -> ConversationRecord:
+    """The conversation, if the request carries its bearer token (401/404 otherwise). One query."""
     token = _bearer_token(request)
     try:
-        conversation = await to_thread.run_sync(db.get_conversation, conversation_id)
+        conversation = await to_thread.run_sync(db.conversations.authorised, conversation_id, token)
     except ConversationNotFound:
         raise ApiError(404, "conversation_not_found", "There is no conversation with this id.") from None
-    if conversation.channel != "web" or not await to_thread.run_sync(
-        db.token_matches, conversation_id, token
-    ):
+    if conversation is None:
         raise ApiError(401, "unauthorized", "The token does not belong to this conversation.")
     return conversation
 
 
+AuthorisedConversation = Annotated[ConversationRecord, Depends(authorised_conversation)]
+
+
 @router.post("/conversations", status_code=201)
-async def create_conversation(request: Request) -> JSONResponse:
+async def create_conversation(request: Request, db: DatabaseDep, settings: SettingsDep) -> JSONResponse:
     """Start a conversation. Optional body ``{"language": "fr"}``; the token is shown only now."""
-    db, _, settings = _services(request)
     body = await read_json_object(request, _BODY_OVERHEAD, required=False)
     language = body.get("language")
     if language is not None and language not in SUPPORTED_LANGUAGES:
@@ -93,7 +89,7 @@ async def create_conversation(request: Request) -> JSONResponse:
             "This language is not supported.",
             supported=list(SUPPORTED_LANGUAGES),
         )
-    conversation, token = await to_thread.run_sync(db.create_web_conversation, language or None)
+    conversation, token = await to_thread.run_sync(db.conversations.create_web, language or None)
     return JSONResponse(
         {
             "conversation_id": conversation.id,
@@ -106,14 +102,14 @@ async def create_conversation(request: Request) -> JSONResponse:
 
 
 @router.post("/conversations/{conversation_id}/messages")
-async def post_message(conversation_id: str, request: Request) -> dict[str, Any]:
+async def post_message(
+    request: Request, conversation: AuthorisedConversation, router_: RouterDep, settings: SettingsDep
+) -> dict[str, Any]:
     """Send a tenant message; answers with the bot's replies and the conversation's mode.
 
     Body: ``{"text": "..."}``, or ``{"text": "<button title>", "payload": "<button payload>"}``
     when the tenant pressed a button.
     """
-    _, router_, settings = _services(request)
-    conversation = await authorised_conversation(request, conversation_id)
     body = await read_json_object(request, settings.max_message_chars * 4 + _BODY_OVERHEAD)
     raw_text = body.get("text")
     payload = body.get("payload")
@@ -144,11 +140,11 @@ async def post_message(conversation_id: str, request: Request) -> dict[str, Any]
 
 
 @router.get("/conversations/{conversation_id}/messages")
-async def list_messages(conversation_id: str, request: Request, after: int = 0) -> dict[str, Any]:
+async def list_messages(
+    conversation: AuthorisedConversation, db: DatabaseDep, after: int = 0
+) -> dict[str, Any]:
     """The conversation's messages with an id above ``after`` (history, and polling)."""
-    db, _, _ = _services(request)
-    conversation = await authorised_conversation(request, conversation_id)
-    messages = await to_thread.run_sync(db.messages_after, conversation.id, max(after, 0))
+    messages = await to_thread.run_sync(db.conversations.messages_after, conversation.id, max(after, 0))
     return {"messages": [message.to_dict() for message in messages], "mode": conversation.state.value}
 
 
@@ -157,7 +153,7 @@ WS_AUTH_TIMEOUT = 10.0
 
 
 @router.websocket("/conversations/{conversation_id}/ws")
-async def live_messages(websocket: WebSocket, conversation_id: str) -> None:
+async def live_messages(websocket: WebSocket, conversation_id: str, db: DatabaseDep, hub: HubDep) -> None:
     """Live push of messages to the tenant (caseworker replies, hand-back, closing).
 
     Authenticate with ``Authorization: Bearer <token>`` or, because browsers cannot set
@@ -165,8 +161,6 @@ async def live_messages(websocket: WebSocket, conversation_id: str) -> None:
     Messages after ``after`` that were stored before the socket opened are sent first,
     so a reconnecting client misses nothing; clients de-duplicate by message id.
     """
-    db: Database = websocket.app.state.db
-    hub: Hub = websocket.app.state.hub
     await websocket.accept()
     try:
         header = websocket.headers.get("authorization", "")
@@ -176,12 +170,14 @@ async def live_messages(websocket: WebSocket, conversation_id: str) -> None:
             first = await asyncio.wait_for(websocket.receive_json(), WS_AUTH_TIMEOUT)
             token = str(first.get("token", "")) if isinstance(first, dict) else ""
             after = int(first.get("after") or 0) if isinstance(first, dict) else 0
-        if not token or not await to_thread.run_sync(db.token_matches, conversation_id, token):
+        if not token or not await to_thread.run_sync(db.conversations.token_matches, conversation_id, token):
             await websocket.send_json({"type": "error", "code": "unauthorized"})
             await websocket.close(code=4401)
             return
         async with hub.subscribe(conversation_topic(conversation_id)) as queue:
-            backlog = await to_thread.run_sync(db.messages_after, conversation_id, max(after, 0))
+            backlog = await to_thread.run_sync(
+                db.conversations.messages_after, conversation_id, max(after, 0)
+            )
             for message in backlog:
                 await websocket.send_json({"type": "message", "message": message.to_dict()})
             await websocket.send_json({"type": "ready"})

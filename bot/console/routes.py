@@ -1,6 +1,6 @@
 """Console pages and JSON API. Every route needs a logged-in caseworker (except login).
 
-Routes stay thin: authenticate, check CSRF, call the handoff service or the repository,
+Routes stay thin: authenticate, check CSRF, call the handoff service or the database,
 audit, shape the answer. Sessions are server-side (the cookie holds a random token whose
 hash is stored), so logging out really ends them; every state-changing request must
 carry the session's CSRF token in ``X-CSRF-Token``.
@@ -12,7 +12,7 @@ import datetime as dt
 import hmac
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from anyio import to_thread
@@ -24,10 +24,12 @@ from limits.strategies import MovingWindowRateLimiter
 
 from bot.auth import hash_password, needs_rehash, verify_password
 from bot.channels.webchat import read_json_object
+from bot.dependencies import DatabaseDep, HandoffDep, SettingsDep, get_login_limiter
 from bot.errors import ApiError
-from bot.handoff import HandoffService
+from bot.escalation import CASE_OUTCOMES
 from bot.router import clean_text
-from bot.storage.repository import CaseConflict, CaseNotFound, CaseRecord, CaseworkerRecord, Database
+from bot.storage.database import Database
+from bot.storage.records import CaseConflict, CaseNotFound, CaseRecord, CaseworkerRecord
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CANNED_REPLIES = Path(__file__).resolve().parent / "canned_replies.yml"
@@ -58,22 +60,12 @@ class ConsoleUser:
         self.token = token
 
 
-def _db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def _service(request: Request) -> HandoffService:
-    service: HandoffService = request.app.state.handoff
-    return service
-
-
-async def current_user(request: Request) -> ConsoleUser:
+async def current_user(request: Request, db: DatabaseDep) -> ConsoleUser:
     """The session's caseworker; 401 without a valid session, 403 on a bad CSRF token."""
     token = request.cookies.get(COOKIE)
     if not token:
         raise ApiError(401, "not_logged_in", "Log in first.")
-    found = await to_thread.run_sync(_db(request).session_caseworker, token)
+    found = await to_thread.run_sync(db.caseworkers.session_caseworker, token)
     if found is None:
         raise ApiError(401, "not_logged_in", "Your session has ended. Log in again.")
     caseworker, csrf_token = found
@@ -82,6 +74,13 @@ async def current_user(request: Request) -> ConsoleUser:
         if not hmac.compare_digest(sent.encode(), csrf_token.encode()):
             raise ApiError(403, "csrf_failed", "The request lacks a valid X-CSRF-Token header.")
     return ConsoleUser(caseworker, csrf_token, token)
+
+
+CurrentUser = Annotated[ConsoleUser, Depends(current_user)]
+
+
+def _no_case() -> ApiError:
+    return ApiError(404, "case_not_found", "There is no case with this id.")
 
 
 def _caseworker_json(caseworker: CaseworkerRecord) -> dict[str, str]:
@@ -106,6 +105,9 @@ class LoginLimiter:
         self.strategy.hit(self.limit, "login", key)
 
 
+LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
+
+
 # Pages ---------------------------------------------------------------------------------
 
 
@@ -113,9 +115,12 @@ def _page(name: str) -> FileResponse:
     return FileResponse(STATIC_DIR / name, media_type="text/html", headers=SECURITY_HEADERS)
 
 
-async def _logged_in(request: Request) -> bool:
+async def _logged_in(request: Request, db: DatabaseDep) -> bool:
     token = request.cookies.get(COOKIE)
-    return bool(token) and await to_thread.run_sync(_db(request).session_caseworker, token) is not None
+    return bool(token) and await to_thread.run_sync(db.caseworkers.session_caseworker, token) is not None
+
+
+LoggedIn = Annotated[bool, Depends(_logged_in)]
 
 
 @pages.get("/console/login")
@@ -125,17 +130,17 @@ async def login_page() -> FileResponse:
 
 
 @pages.get("/console", response_model=None)
-async def queue_page(request: Request) -> Response:
+async def queue_page(logged_in: LoggedIn) -> Response:
     """The shared queue (redirects to the login form without a session)."""
-    if not await _logged_in(request):
+    if not logged_in:
         return RedirectResponse("/console/login", status_code=303)
     return _page("queue.html")
 
 
 @pages.get("/console/cases/{case_id}", response_model=None)
-async def case_page(case_id: int, request: Request) -> Response:
+async def case_page(case_id: int, logged_in: LoggedIn) -> Response:
     """One case: summary, transcript, reply, notes, transfer, release, close."""
-    if not await _logged_in(request):
+    if not logged_in:
         return RedirectResponse("/console/login", status_code=303)
     return _page("case.html")
 
@@ -153,35 +158,38 @@ async def static_file(name: str) -> FileResponse:
 
 
 @api.post("/login")
-async def login(request: Request) -> JSONResponse:
+async def login(
+    request: Request, db: DatabaseDep, settings: SettingsDep, limiter: LoginLimiterDep
+) -> JSONResponse:
     """Check the password (argon2), start a server-side session, set the cookie."""
-    settings = request.app.state.settings
     body = await read_json_object(request, 4096)
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise ApiError(422, "credentials_required", "Send a username and a password.")
     client = request.client.host if request.client else "?"
-    limiter: LoginLimiter = request.app.state.login_limiter
     key = f"{username.casefold()}|{client}"
     if not limiter.allowed(key):
         raise ApiError(429, "too_many_attempts", "Too many failed attempts. Wait a minute and try again.")
-    db = _db(request)
-    caseworker = await to_thread.run_sync(db.caseworker_by_username, username)
+    caseworker = await to_thread.run_sync(db.caseworkers.by_username, username)
     stored_hash = caseworker.password_hash if caseworker and caseworker.active else None
     # verify_password runs argon2 even without a user, so timing does not reveal usernames.
     valid = await to_thread.run_sync(verify_password, stored_hash, password)
     if not valid or caseworker is None or not caseworker.active:
         limiter.failed(key)
-        await to_thread.run_sync(db.audit, caseworker.id if caseworker else None, "login_failed", None, None)
+        await to_thread.run_sync(
+            db.audit.record, caseworker.id if caseworker else None, "login_failed", None, None
+        )
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     if needs_rehash(caseworker.password_hash):
         # argon2 parameters were raised since this password was set: upgrade it now.
-        await to_thread.run_sync(db.set_password_hash, caseworker.username, hash_password(password))
-    await to_thread.run_sync(db.purge_expired_sessions)
+        await to_thread.run_sync(
+            db.caseworkers.set_password_hash, caseworker.username, hash_password(password)
+        )
+    await to_thread.run_sync(db.caseworkers.purge_expired_sessions)
     token, csrf_token = await to_thread.run_sync(
-        db.create_session, caseworker.id, int(settings.console_session_hours * 3600)
+        db.caseworkers.create_session, caseworker.id, int(settings.console_session_hours * 3600)
     )
-    await to_thread.run_sync(db.audit, caseworker.id, "login", None, None)
+    await to_thread.run_sync(db.audit.record, caseworker.id, "login", None, None)
     response = JSONResponse({"caseworker": _caseworker_json(caseworker), "csrf_token": csrf_token})
     response.set_cookie(
         COOKIE,
@@ -196,30 +204,27 @@ async def login(request: Request) -> JSONResponse:
 
 
 @api.post("/logout", status_code=204)
-async def logout(request: Request, user: ConsoleUser = Depends(current_user)) -> Response:
+async def logout(db: DatabaseDep, user: CurrentUser) -> Response:
     """End the session on the server and clear the cookie."""
-    db = _db(request)
-    await to_thread.run_sync(db.delete_session, user.token)
-    await to_thread.run_sync(db.audit, user.caseworker.id, "logout", None, None)
+    await to_thread.run_sync(db.caseworkers.delete_session, user.token)
+    await to_thread.run_sync(db.audit.record, user.caseworker.id, "logout", None, None)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/")
     return response
 
 
 @api.get("/me")
-async def me(user: ConsoleUser = Depends(current_user)) -> dict[str, Any]:
+async def me(user: CurrentUser) -> dict[str, Any]:
     """Who is logged in, and the CSRF token for the pages' requests."""
     return {"caseworker": _caseworker_json(user.caseworker), "csrf_token": user.csrf_token}
 
 
 @api.get("/cases")
-async def list_cases(
-    request: Request, status: str | None = None, user: ConsoleUser = Depends(current_user)
-) -> dict[str, Any]:
+async def list_cases(db: DatabaseDep, user: CurrentUser, status: str | None = None) -> dict[str, Any]:
     """The queue: cases by priority, then waiting time."""
     if status not in (None, "waiting", "caseworker", "closed"):
         raise ApiError(422, "invalid_status", "status must be waiting, caseworker or closed.")
-    cases = await to_thread.run_sync(_db(request).list_cases, status)
+    cases = await to_thread.run_sync(db.cases.by_status, status)
     # The server's clock, so waiting times do not depend on the caseworker's computer.
     return {
         "cases": [_case_json(case) for case in cases],
@@ -227,24 +232,21 @@ async def list_cases(
     }
 
 
-async def _case_or_404(request: Request, case_id: int) -> Any:
+async def _case_or_404(db: Database, case_id: int) -> CaseRecord:
     try:
-        return await to_thread.run_sync(_db(request).get_case, case_id)
+        return await to_thread.run_sync(db.cases.get, case_id)
     except CaseNotFound:
-        raise ApiError(404, "case_not_found", "There is no case with this id.") from None
+        raise _no_case() from None
 
 
 @api.get("/cases/{case_id}")
-async def get_case(
-    case_id: int, request: Request, user: ConsoleUser = Depends(current_user)
-) -> dict[str, Any]:
+async def get_case(case_id: int, db: DatabaseDep, user: CurrentUser) -> dict[str, Any]:
     """Summary, whole transcript, notes and colleagues; the view is audited."""
-    db = _db(request)
-    case = await _case_or_404(request, case_id)
-    messages = await to_thread.run_sync(db.messages_after, case.conversation_id, 0, 10_000)
-    notes = await to_thread.run_sync(db.list_notes, case_id)
-    caseworkers = await to_thread.run_sync(db.list_caseworkers)
-    await to_thread.run_sync(db.audit, user.caseworker.id, "viewed", case_id, None)
+    case = await _case_or_404(db, case_id)
+    messages = await to_thread.run_sync(db.conversations.messages_after, case.conversation_id, 0, 10_000)
+    notes = await to_thread.run_sync(db.cases.list_notes, case_id)
+    caseworkers = await to_thread.run_sync(db.caseworkers.list_all)
+    await to_thread.run_sync(db.audit.record, user.caseworker.id, "viewed", case_id, None)
     return {
         "case": _case_json(case),
         "messages": [message.to_dict() for message in messages],
@@ -254,12 +256,10 @@ async def get_case(
 
 
 @api.get("/cases/{case_id}/messages")
-async def case_messages(
-    case_id: int, request: Request, after: int = 0, user: ConsoleUser = Depends(current_user)
-) -> dict[str, Any]:
+async def case_messages(case_id: int, db: DatabaseDep, user: CurrentUser, after: int = 0) -> dict[str, Any]:
     """New messages since ``after`` and the case's current state (the page polls this)."""
-    case = await _case_or_404(request, case_id)
-    messages = await to_thread.run_sync(_db(request).messages_after, case.conversation_id, max(after, 0))
+    case = await _case_or_404(db, case_id)
+    messages = await to_thread.run_sync(db.conversations.messages_after, case.conversation_id, max(after, 0))
     return {"messages": [message.to_dict() for message in messages], "case": _case_json(case)}
 
 
@@ -274,20 +274,22 @@ def _case_json(case: CaseRecord) -> dict[str, Any]:
 
 
 @api.post("/cases/{case_id}/claim")
-async def claim(case_id: int, request: Request, user: ConsoleUser = Depends(current_user)) -> dict[str, Any]:
+async def claim(case_id: int, handoff: HandoffDep, user: CurrentUser) -> dict[str, Any]:
     """Take the case. Exactly one of several simultaneous claims wins; the others get 409."""
-    await _case_or_404(request, case_id)
     try:
-        case = await _service(request).claim(case_id, user.caseworker)
+        case = await handoff.claim(case_id, user.caseworker)
+    except CaseNotFound:
+        raise _no_case() from None
     except CaseConflict as error:
         raise _conflict(error, "already_claimed") from None
     return {"case": _case_json(case)}
 
 
 @api.post("/cases/{case_id}/messages", status_code=201)
-async def reply(case_id: int, request: Request, user: ConsoleUser = Depends(current_user)) -> dict[str, Any]:
-    """Send a message to the tenant over their own channel (holder only)."""
-    settings = request.app.state.settings
+async def reply(
+    case_id: int, request: Request, settings: SettingsDep, handoff: HandoffDep, user: CurrentUser
+) -> dict[str, Any]:
+    """Send a message to the tenant over their own channel (holder only), in one transaction."""
     body = await read_json_object(request, settings.max_message_chars * 4 + 4096)
     raw = body.get("text")
     text = clean_text(raw) if isinstance(raw, str) else ""
@@ -295,90 +297,85 @@ async def reply(case_id: int, request: Request, user: ConsoleUser = Depends(curr
         raise ApiError(422, "empty_text", "The message is empty.")
     if len(text) > settings.max_message_chars:
         raise ApiError(422, "text_too_long", f"Keep it under {settings.max_message_chars} characters.")
-    await _case_or_404(request, case_id)
     try:
-        message = await _service(request).reply(case_id, user.caseworker, text)
+        message = await handoff.reply(case_id, user.caseworker, text)
+    except CaseNotFound:
+        raise _no_case() from None
     except CaseConflict as error:
         raise _conflict(error) from None
     return {"message": message.to_dict()}
 
 
 @api.post("/cases/{case_id}/notes", status_code=201)
-async def add_note(
-    case_id: int, request: Request, user: ConsoleUser = Depends(current_user)
-) -> dict[str, Any]:
+async def add_note(case_id: int, request: Request, db: DatabaseDep, user: CurrentUser) -> dict[str, Any]:
     """An internal note; never shown to the tenant."""
     body = await read_json_object(request, MAX_NOTE_CHARS * 4 + 1024)
     raw = body.get("text")
     text = clean_text(raw) if isinstance(raw, str) else ""
     if not text or len(text) > MAX_NOTE_CHARS:
         raise ApiError(422, "invalid_note", f"A note needs 1 to {MAX_NOTE_CHARS} characters.")
-    await _case_or_404(request, case_id)
-    db = _db(request)
-    note = await to_thread.run_sync(db.add_note, case_id, user.caseworker.id, text)
-    await to_thread.run_sync(db.audit, user.caseworker.id, "noted", case_id, None)
+    try:
+        note = await to_thread.run_sync(db.cases.add_note, case_id, user.caseworker.id, text)
+    except CaseNotFound:
+        raise _no_case() from None
     return {"note": note.to_dict()}
 
 
 @api.post("/cases/{case_id}/transfer")
 async def transfer(
-    case_id: int, request: Request, user: ConsoleUser = Depends(current_user)
+    case_id: int, request: Request, db: DatabaseDep, handoff: HandoffDep, user: CurrentUser
 ) -> dict[str, Any]:
     """Hand the case to a colleague."""
     body = await read_json_object(request, 4096)
     target_name = body.get("to")
     if not isinstance(target_name, str):
         raise ApiError(422, "target_required", "Say to whom: {'to': '<username>'}.")
-    db = _db(request)
-    target = await to_thread.run_sync(db.caseworker_by_username, target_name)
+    target = await to_thread.run_sync(db.caseworkers.by_username, target_name)
     if target is None or not target.active:
         raise ApiError(422, "unknown_caseworker", "There is no active caseworker with that username.")
-    await _case_or_404(request, case_id)
     try:
-        case = await _service(request).transfer(case_id, user.caseworker, target)
+        case = await handoff.transfer(case_id, user.caseworker, target)
+    except CaseNotFound:
+        raise _no_case() from None
     except CaseConflict as error:
         raise _conflict(error) from None
     return {"case": _case_json(case)}
 
 
 @api.post("/cases/{case_id}/release")
-async def release(
-    case_id: int, request: Request, user: ConsoleUser = Depends(current_user)
-) -> dict[str, Any]:
+async def release(case_id: int, handoff: HandoffDep, user: CurrentUser) -> dict[str, Any]:
     """Give the conversation back to the bot, which is told what happened."""
-    await _case_or_404(request, case_id)
     try:
-        case = await _service(request).release(case_id, user.caseworker)
+        case = await handoff.release(case_id, user.caseworker)
+    except CaseNotFound:
+        raise _no_case() from None
     except CaseConflict as error:
         raise _conflict(error) from None
     return {"case": _case_json(case)}
 
 
 @api.post("/cases/{case_id}/close")
-async def close(case_id: int, request: Request, user: ConsoleUser = Depends(current_user)) -> dict[str, Any]:
+async def close(case_id: int, request: Request, handoff: HandoffDep, user: CurrentUser) -> dict[str, Any]:
     """Close the case with an outcome."""
-    from bot.storage.repository import CASE_OUTCOMES
-
     body = await read_json_object(request, MAX_NOTE_CHARS * 4 + 1024)
     outcome, note = body.get("outcome"), body.get("note")
     if outcome not in CASE_OUTCOMES:
         raise ApiError(422, "invalid_outcome", "Choose an outcome.", outcomes=list(CASE_OUTCOMES))
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE_CHARS):
         raise ApiError(422, "invalid_note", f"A note has at most {MAX_NOTE_CHARS} characters.")
-    await _case_or_404(request, case_id)
     try:
-        case = await _service(request).close(
-            case_id, user.caseworker, outcome, clean_text(note) if note else None
-        )
+        case = await handoff.close(case_id, user.caseworker, outcome, clean_text(note) if note else None)
+    except CaseNotFound:
+        raise _no_case() from None
     except CaseConflict as error:
         raise _conflict(error) from None
     return {"case": _case_json(case)}
 
 
 @api.get("/caseworkers")
-async def caseworkers(request: Request, user: ConsoleUser = Depends(current_user)) -> dict[str, Any]:
+async def caseworkers(db: DatabaseDep, user: CurrentUser) -> dict[str, Any]:
     """Active colleagues (for transfers)."""
-    everyone = await to_thread.run_sync(_db(request).list_caseworkers)
+    everyone = await to_thread.run_sync(db.caseworkers.list_all)
     return {"caseworkers": [_caseworker_json(c) for c in everyone if c.active]}
 
 
@@ -389,7 +386,7 @@ def _canned_replies() -> dict[str, list[dict[str, str]]]:
 
 
 @api.get("/canned-replies")
-async def canned_replies(language: str = "nl", user: ConsoleUser = Depends(current_user)) -> dict[str, Any]:
+async def canned_replies(user: CurrentUser, language: str = "nl") -> dict[str, Any]:
     """Ready-made replies in the tenant's language (Dutch when that language has none)."""
     replies = _canned_replies()
     return {

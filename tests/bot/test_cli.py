@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.auth import verify_password
 from bot.settings import PROJECT_ROOT
-from bot.storage.repository import Database
+from bot.storage.database import Database
 
 HUURHULP = str(Path(sys.executable).with_name("huurhulp"))
 
@@ -47,7 +47,7 @@ def test_add_list_disable(tmp_path: Path) -> None:
 
     db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
     try:
-        stored = db.caseworker_by_username("ann")
+        stored = db.caseworkers.by_username("ann")
     finally:
         db.dispose()
     assert stored is not None and stored.password_hash.startswith("$argon2")

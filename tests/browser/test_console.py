@@ -33,8 +33,8 @@ def test_login_queue_claim_reply_release_and_inert_payload(
 ) -> None:
     db = live_stack.database()
     try:
-        if db.caseworker_by_username("carla") is None:
-            db.add_caseworker("carla", "Carla", hash_password(PASSWORD))
+        if db.caseworkers.by_username("carla") is None:
+            db.caseworkers.add("carla", "Carla", hash_password(PASSWORD))
     finally:
         db.dispose()
 
@@ -64,7 +64,7 @@ def test_login_queue_claim_reply_release_and_inert_payload(
 
     db = live_stack.database()
     try:
-        case = db.open_case_for_conversation(tenant.conversation_id)
+        case = db.cases.open_for_conversation(tenant.conversation_id)
     finally:
         db.dispose()
     assert case is not None

@@ -83,8 +83,8 @@ def host_site(live_stack: RunningStack) -> Iterator[str]:
 def caseworker(live_stack: RunningStack) -> str:
     db = live_stack.database()
     try:
-        if db.caseworker_by_username(CASEWORKER) is None:
-            db.add_caseworker(CASEWORKER, "Wendy (CAW)", hash_password(PASSWORD))
+        if db.caseworkers.by_username(CASEWORKER) is None:
+            db.caseworkers.add(CASEWORKER, "Wendy (CAW)", hash_password(PASSWORD))
     finally:
         db.dispose()
     return CASEWORKER

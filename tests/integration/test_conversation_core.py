@@ -30,7 +30,7 @@ def _texts(result: dict[str, Any]) -> str:
 def _handoff(live_stack: RunningStack, tenant: WebTenant) -> dict[str, Any] | None:
     db = live_stack.database()
     try:
-        return db.get_conversation(tenant.conversation_id).handoff
+        return db.conversations.get(tenant.conversation_id).handoff
     finally:
         db.dispose()
 

@@ -65,7 +65,8 @@ def test_killed_parts_give_honest_replies_and_keep_messages(doomed_stack: Runnin
 
     db = doomed_stack.database()
     try:
-        statuses = [m.status for m in db.messages_after(tenant.conversation_id) if m.direction == "in"]
+        messages = db.conversations.messages_after(tenant.conversation_id)
+        statuses = [m.status for m in messages if m.direction == "in"]
     finally:
         db.dispose()
     assert statuses == ["handled", "failed", "queued"]

@@ -51,8 +51,8 @@ def caseworkers(live_stack: RunningStack) -> list[str]:
     db = live_stack.database()
     try:
         for name in ("ann", "bob"):
-            if db.caseworker_by_username(name) is None:
-                db.add_caseworker(name, name.capitalize(), hash_password(PASSWORD))
+            if db.caseworkers.by_username(name) is None:
+                db.caseworkers.add(name, name.capitalize(), hash_password(PASSWORD))
     finally:
         db.dispose()
     return ["ann", "bob"]

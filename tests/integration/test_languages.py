@@ -104,7 +104,7 @@ def test_from_first_message_to_a_caseworker_in_each_language(
 
     db = live_stack.database()
     try:
-        case = db.open_case_for_conversation(tenant.conversation_id)
+        case = db.cases.open_for_conversation(tenant.conversation_id)
     finally:
         db.dispose()
     assert case is not None and case.language == language, "the console shows the tenant's language"
@@ -120,7 +120,7 @@ def test_crisis_in_each_language(client: httpx.Client, live_stack: RunningStack,
     assert_in_language(result, language)
     db = live_stack.database()
     try:
-        handoff = db.get_conversation(tenant.conversation_id).handoff
+        handoff = db.conversations.get(tenant.conversation_id).handoff
     finally:
         db.dispose()
     assert handoff is not None and handoff["priority"] == "S"

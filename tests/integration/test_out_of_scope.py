@@ -30,8 +30,8 @@ def client(live_stack: RunningStack) -> Iterator[httpx.Client]:
 def _state(live_stack: RunningStack, tenant: WebTenant) -> tuple[Any, Any, Any]:
     db = live_stack.database()
     try:
-        conversation = db.get_conversation(tenant.conversation_id)
-        return conversation.state.value, conversation.handoff, db.open_case_for_conversation(conversation.id)
+        conversation = db.conversations.get(tenant.conversation_id)
+        return conversation.state.value, conversation.handoff, db.cases.open_for_conversation(conversation.id)
     finally:
         db.dispose()
 

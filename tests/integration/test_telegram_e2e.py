@@ -48,7 +48,7 @@ def telegram_stack(
     running = start_stack(tmp_path_factory.mktemp("telegram-stack"), trained_model, extra_env=env)
     db = running.database()
     try:
-        db.add_caseworker("ann", "Ann", hash_password(PASSWORD))
+        db.caseworkers.add("ann", "Ann", hash_password(PASSWORD))
     finally:
         db.dispose()
     try:
@@ -101,9 +101,9 @@ def test_a_conversation_through_telegram(telegram_stack: RunningStack, fake: Fak
 
     db = telegram_stack.database()
     try:
-        conversation, created = db.channel_conversation("telegram", "7001")
+        conversation, created = db.conversations.for_channel("telegram", "7001")
         assert not created and conversation.language == "en"
-        stored = [m for m in db.messages_after(conversation.id) if m.direction == "in"]
+        stored = [m for m in db.conversations.messages_after(conversation.id) if m.direction == "in"]
         assert [m.text for m in stored] == ["/start", offered[0]]
         assert all(m.status == "handled" for m in stored)
         assert stored[1].payload == {"pressed": "/capabilities"}
@@ -141,10 +141,10 @@ def test_out_of_scope_gets_a_calm_answer_and_no_case(
     assert all(texts.text("bot_unavailable", language_code) != reply for reply in replies)
     db = telegram_stack.database()
     try:
-        conversation, _ = db.channel_conversation("telegram", str(chat_id))
+        conversation, _ = db.conversations.for_channel("telegram", str(chat_id))
         assert conversation.state is ConversationState.BOT
         assert conversation.handoff is None
-        assert db.open_case_for_conversation(conversation.id) is None
+        assert db.cases.open_for_conversation(conversation.id) is None
     finally:
         db.dispose()
 
@@ -188,7 +188,7 @@ def test_handoff_and_a_caseworker_reply_over_telegram(
         cases = ann.get("/api/console/cases", params={"status": "waiting"}).json()["cases"]
         db = telegram_stack.database()
         try:
-            conversation_id = db.channel_conversation("telegram", str(chat))[0].id
+            conversation_id = db.conversations.for_channel("telegram", str(chat))[0].id
         finally:
             db.dispose()
         case: dict[str, Any] = next(c for c in cases if c["conversation_id"] == conversation_id)
@@ -234,9 +234,9 @@ def test_handoff_and_a_caseworker_reply_over_telegram(
 
     db = telegram_stack.database()
     try:
-        conversation, _ = db.channel_conversation("telegram", str(chat))
+        conversation, _ = db.conversations.for_channel("telegram", str(chat))
         assert conversation.state is ConversationState.BOT
-        assert all(item.status == "sent" for item in db.list_outbox(conversation.id))
+        assert all(item.status == "sent" for item in db.outbox.for_conversation(conversation.id))
     finally:
         db.dispose()
 

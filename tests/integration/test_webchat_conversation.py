@@ -80,7 +80,7 @@ def test_asking_for_a_person_records_a_handoff_signal(tenant: WebTenant, live_st
     assert "hulpverlener" in _texts(result)
     db = live_stack.database()
     try:
-        handoff = db.get_conversation(tenant.conversation_id).handoff
+        handoff = db.conversations.get(tenant.conversation_id).handoff
     finally:
         db.dispose()
     assert handoff is not None

@@ -28,7 +28,8 @@ from bot.messages import Button, Outbound
 from bot.settings import Settings
 from bot.stack import Stack
 from bot.states import ConversationState
-from bot.storage.repository import ConversationRecord, Database, MessageRecord
+from bot.storage.database import Database
+from bot.storage.records import ConversationRecord, MessageRecord
 from tests.conftest import offline_settings
 from tests.fake_telegram import FakeTelegram
 
@@ -56,17 +57,17 @@ def telegram_settings(tmp_path: Path, fake: FakeTelegram, **overrides: Any) -> S
 
 
 def db_of(client: TestClient) -> Database:
-    db: Database = client.app.state.db  # type: ignore[attr-defined]
+    db: Database = client.app.state.gateway.db  # type: ignore[attr-defined]
     return db
 
 
 def conversation(client: TestClient, chat_id: int) -> ConversationRecord:
-    found, _ = db_of(client).channel_conversation("telegram", str(chat_id))
+    found, _ = db_of(client).conversations.for_channel("telegram", str(chat_id))
     return found
 
 
 def inbound(client: TestClient, chat_id: int) -> list[MessageRecord]:
-    messages = db_of(client).messages_after(conversation(client, chat_id).id)
+    messages = db_of(client).conversations.messages_after(conversation(client, chat_id).id)
     return [m for m in messages if m.direction == "in"]
 
 
@@ -141,7 +142,7 @@ def test_without_a_token_the_gateway_runs_without_telegram(
         tmp_path, f"sqlite:///{tmp_path / 'huurhulp.db'}", telegram_base_url=fake.base_url
     )
     client = offline_client_factory(settings)
-    assert client.app.state.telegram is None  # type: ignore[attr-defined]
+    assert client.app.state.gateway.telegram is None  # type: ignore[attr-defined]
     assert post_update(client, fake.text_update(1, "hallo")) == 404
     assert fake.calls() == []
 
@@ -173,7 +174,9 @@ def test_polling_mode_end_to_end(
     assert found.state is ConversationState.WAITING
     assert [m.text for m in inbound(client, 4201)] == ["/start"]
     fake.wait_for(
-        lambda: [item.status for item in db_of(client).list_outbox(found.id)] == ["sent"] * len(sent),
+        lambda: (
+            [item.status for item in db_of(client).outbox.for_conversation(found.id)] == ["sent"] * len(sent)
+        ),
         what="outbox marked sent",
     )
 
@@ -191,7 +194,7 @@ def test_webhook_mode_checks_the_secret(
     assert post_update(client, update, secret="wrong") == 403
     assert post_update(client, update, secret=None) == 403
     assert post_update(client, update, secret=SECRET + "x") == 403
-    assert db_of(client).channel_conversation("telegram", "77")[1]  # created only now: nothing got in
+    assert db_of(client).conversations.for_channel("telegram", "77")[1]  # created only now: nothing got in
 
     assert post_update(client, update) == 200
     fake.wait_sent(77, 3)
@@ -267,13 +270,13 @@ def test_a_long_rasa_payload_travels_as_a_reference(
 ) -> None:
     client = offline_client_factory(telegram_settings(tmp_path, fake, **WEBHOOK))
     db = db_of(client)
-    found, _ = db.channel_conversation("telegram", "91")
+    found, _ = db.conversations.for_channel("telegram", "91")
     payload = '/inform{"stage": "eviction_scheduled", "eviction_date": "2026-12-01", "source": "letter"}'
     assert len(payload.encode()) > 64
-    db.store_outbound(
+    db.conversations.store_outbound(
         found.id, [Outbound(text="Wat staat er in de brief?", buttons=(Button("Uithuiszetting", payload),))]
     )
-    client.app.state.telegram.outbox.wake()  # type: ignore[attr-defined]
+    client.app.state.gateway.telegram.outbox.wake()  # type: ignore[attr-defined]
     fake.wait_sent(91, 1)
     (button,) = keyboard_of(fake.sent(91)[0].params)
     assert len(button["callback_data"].encode()) <= 64
@@ -361,7 +364,7 @@ def test_media_are_stored_and_answered_kindly(
 
 
 def login(client: TestClient, username: str = "ann") -> dict[str, str]:
-    db_of(client).add_caseworker(username, username.capitalize(), hash_password(PASSWORD))
+    db_of(client).caseworkers.add(username, username.capitalize(), hash_password(PASSWORD))
     response = client.post("/api/console/login", json={"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return {"X-CSRF-Token": response.json()["csrf_token"]}
@@ -392,7 +395,7 @@ def test_photos_and_documents_reach_the_caseworker(
 
     assert client.get("/api/console/cases/1/attachments/1").status_code == 401
     login(client)
-    case_id = db_of(client).open_case_for_conversation(conversation(client, 96).id).id  # type: ignore[union-attr]
+    case_id = db_of(client).cases.open_for_conversation(conversation(client, 96).id).id  # type: ignore[union-attr]
     case = client.get(f"/api/console/cases/{case_id}").json()
     attached = {m["id"]: m["attachment"] for m in case["messages"] if "attachment" in m}
     assert list(attached.values()) == [
@@ -431,7 +434,7 @@ def test_flood_control_is_retried_after_retry_after(
     gap = attempts[1].at - attempts[0].at
     print(f"429 retry_after=1: retried after {gap:.2f} s")
     assert 1.0 <= gap < 3.0
-    first = db_of(client).list_outbox(conversation(client, 97).id)[0]
+    first = db_of(client).outbox.for_conversation(conversation(client, 97).id)[0]
     assert (first.status, first.attempts, first.last_error) == ("sent", 2, "retry_after")
 
 
@@ -442,9 +445,11 @@ def test_messages_wait_in_the_outbox_while_telegram_is_unreachable(
     fake.go_offline()
     assert post_update(client, fake.text_update(98, "hallo")) == 200  # Telegram -> us still works
     db = db_of(client)
-    fake.wait_for(lambda: len(db.list_outbox(conversation(client, 98).id)) == 3, what="stored replies")
+    fake.wait_for(
+        lambda: len(db.outbox.for_conversation(conversation(client, 98).id)) == 3, what="stored replies"
+    )
     time.sleep(2.5)  # at least two failed attempts (after 0 s and 1 s)
-    items = db.list_outbox(conversation(client, 98).id)
+    items = db.outbox.for_conversation(conversation(client, 98).id)
     assert [i.status for i in items] == ["pending"] * 3
     assert items[0].attempts >= 2 and items[0].last_error == "networkerror"
     assert items[1].attempts == 0  # later messages wait for the first: order is kept
@@ -455,7 +460,7 @@ def test_messages_wait_in_the_outbox_while_telegram_is_unreachable(
     print(f"outage: delivered {time.monotonic() - back:.2f} s after Telegram came back")
     assert sent[0] == texts.text("privacy_notice", "nl")
     fake.wait_for(
-        lambda: [i.status for i in db.list_outbox(conversation(client, 98).id)] == ["sent"] * 3,
+        lambda: [i.status for i in db.outbox.for_conversation(conversation(client, 98).id)] == ["sent"] * 3,
         what="outbox marked sent",
     )
 
@@ -466,14 +471,16 @@ def test_pending_messages_are_sent_at_startup_paced_per_chat(
     settings = telegram_settings(tmp_path, fake, **WEBHOOK, telegram_chat_interval=1.0)
     db = Database(settings.effective_database_url)
     db.migrate()
-    first, _ = db.channel_conversation("telegram", "501")
-    second, _ = db.channel_conversation("telegram", "502")
-    db.store_outbound(first.id, [Outbound(text=f"eerste {n}", author="caseworker") for n in range(3)])
-    db.store_outbound(second.id, [Outbound(text="tweede 0", author="system")])
-    web, _ = db.create_web_conversation("nl")
-    db.store_outbound(web.id, [Outbound(text="web")])  # the web chat has no outbox
-    assert [m.status for m in db.messages_after(first.id)] == ["queued"] * 3
-    assert db.list_outbox(web.id) == []
+    first, _ = db.conversations.for_channel("telegram", "501")
+    second, _ = db.conversations.for_channel("telegram", "502")
+    db.conversations.store_outbound(
+        first.id, [Outbound(text=f"eerste {n}", author="caseworker") for n in range(3)]
+    )
+    db.conversations.store_outbound(second.id, [Outbound(text="tweede 0", author="system")])
+    web, _ = db.conversations.create_web("nl")
+    db.conversations.store_outbound(web.id, [Outbound(text="web")])  # the web chat has no outbox
+    assert [m.status for m in db.conversations.messages_after(first.id)] == ["queued"] * 3
+    assert db.outbox.for_conversation(web.id) == []
     db.dispose()
 
     client = offline_client_factory(settings)  # a restart: nothing was sent before
@@ -484,7 +491,7 @@ def test_pending_messages_are_sent_at_startup_paced_per_chat(
     assert all(gap >= 0.95 for gap in gaps)
     assert fake.sent(502)[0].at < to_first[1].at  # another chat is not held up by this one
     fake.wait_for(
-        lambda: [m.status for m in db_of(client).messages_after(first.id)] == ["sent"] * 3,
+        lambda: [m.status for m in db_of(client).conversations.messages_after(first.id)] == ["sent"] * 3,
         what="messages marked sent",
     )
 
@@ -500,7 +507,7 @@ def test_the_gateway_starts_while_telegram_is_down_and_connects_later(
     assert post_update(client, fake.text_update(99, "hallo")) == 503  # Telegram will post again
     fake.go_online()
     fake.wait_for(lambda: fake.calls("setWebhook"), timeout=20, what="setWebhook after the outage")
-    fake.wait_for(lambda: client.app.state.telegram.ready, what="ready")  # type: ignore[attr-defined]
+    fake.wait_for(lambda: client.app.state.gateway.telegram.ready, what="ready")  # type: ignore[attr-defined]
     assert post_update(client, fake.text_update(99, "hallo")) == 200
     assert fake.wait_sent(99, 3)[0] == texts.text("privacy_notice", "nl")
 
@@ -511,19 +518,19 @@ def test_a_chat_that_blocked_the_bot_fails_without_holding_up_others(
     settings = telegram_settings(tmp_path, fake, **WEBHOOK)
     db = Database(settings.effective_database_url)
     db.migrate()
-    blocked, _ = db.channel_conversation("telegram", "601")
-    fine, _ = db.channel_conversation("telegram", "602")
-    db.store_outbound(blocked.id, [Outbound(text="een"), Outbound(text="twee")])
-    db.store_outbound(fine.id, [Outbound(text="drie")])
+    blocked, _ = db.conversations.for_channel("telegram", "601")
+    fine, _ = db.conversations.for_channel("telegram", "602")
+    db.conversations.store_outbound(blocked.id, [Outbound(text="een"), Outbound(text="twee")])
+    db.conversations.store_outbound(fine.id, [Outbound(text="drie")])
     db.dispose()
     fake.block(601)
 
     client = offline_client_factory(settings)
     assert fake.wait_sent(602, 1) == ["drie"]
     fake.wait_for(
-        lambda: [i.status for i in db_of(client).list_outbox(blocked.id)] == ["failed", "failed"],
+        lambda: [i.status for i in db_of(client).outbox.for_conversation(blocked.id)] == ["failed", "failed"],
         what="blocked chat marked failed",
     )
-    items = db_of(client).list_outbox(blocked.id)
+    items = db_of(client).outbox.for_conversation(blocked.id)
     assert [(i.attempts, i.last_error) for i in items] == [(1, "forbidden"), (1, "forbidden")]
-    assert [m.status for m in db_of(client).messages_after(blocked.id)] == ["failed", "failed"]
+    assert [m.status for m in db_of(client).conversations.messages_after(blocked.id)] == ["failed", "failed"]

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from bot import texts
 from bot.app import create_app
 from bot.settings import Settings
-from bot.storage.repository import Database
+from bot.storage.database import Database
 from tests.conftest import offline_settings
 
 MAX_CHARS = 500
@@ -158,8 +158,8 @@ def test_rasa_down_gives_an_honest_reply_keeps_the_message_and_queues_it(
 
     db = Database(settings.effective_database_url)
     try:
-        messages = db.messages_after(conversation["conversation_id"])
-        case = db.open_case_for_conversation(conversation["conversation_id"])
+        messages = db.conversations.messages_after(conversation["conversation_id"])
+        case = db.cases.open_for_conversation(conversation["conversation_id"])
     finally:
         db.dispose()
     assert [(m.direction, m.status) for m in messages] == [("in", "failed")] + [("out", "sent")] * 3
@@ -182,10 +182,12 @@ def test_while_waiting_messages_are_kept_for_the_caseworker_and_the_tenant_can_c
     assert "1813" in " ".join(r["text"] for r in crisis["replies"])
     db = Database(settings.effective_database_url)
     try:
-        case = db.open_case_for_conversation(conversation["conversation_id"])
+        case = db.cases.open_for_conversation(conversation["conversation_id"])
         assert case is not None and case.priority == "S"  # escalated while waiting
         statuses = [
-            m.status for m in db.messages_after(conversation["conversation_id"]) if m.direction == "in"
+            m.status
+            for m in db.conversations.messages_after(conversation["conversation_id"])
+            if m.direction == "in"
         ]
         assert statuses == ["failed", "queued", "queued", "queued"]
     finally:

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from bot.auth import hash_password
 from bot.settings import Settings
-from bot.storage.repository import Database
+from bot.storage.database import Database
 from tests.conftest import offline_settings
 
 PASSWORD = "correct horse battery"
@@ -31,12 +31,12 @@ def client(
 
 @pytest.fixture
 def db(client: TestClient) -> Database:
-    database: Database = client.app.state.db  # type: ignore[attr-defined]
+    database: Database = client.app.state.gateway.db  # type: ignore[attr-defined]
     return database
 
 
 def add_caseworker(db: Database, username: str) -> None:
-    db.add_caseworker(username, username.capitalize(), hash_password(PASSWORD))
+    db.caseworkers.add(username, username.capitalize(), hash_password(PASSWORD))
 
 
 def login(client: TestClient, username: str) -> dict[str, str]:
@@ -49,9 +49,9 @@ def login(client: TestClient, username: str) -> dict[str, str]:
 
 
 def waiting_case(db: Database, priority: str = "P1") -> dict[str, Any]:
-    conversation, _ = db.create_web_conversation("nl")
-    db.store_inbound(conversation.id, "ik heb een dagvaarding <script>alert(1)</script>")
-    case = db.open_case(
+    conversation, _ = db.conversations.create_web("nl")
+    db.conversations.store_inbound(conversation.id, "ik heb een dagvaarding <script>alert(1)</script>")
+    case = db.cases.open(
         conversation.id,
         {
             "reason": "triage",
@@ -107,7 +107,7 @@ def test_wrong_passwords_are_refused_and_rate_limited(client: TestClient, db: Da
     assert response.status_code == 429  # even the right password waits a minute now
     unknown = client.post("/api/console/login", json={"username": "nobody", "password": PASSWORD})
     assert unknown.status_code == 401
-    assert [a.action for a in db.list_audit()].count("login_failed") >= 3
+    assert [a.action for a in db.audit.recent()].count("login_failed") >= 3
 
 
 def test_queue_order_claim_reply_and_audit(client: TestClient, db: Database) -> None:
@@ -149,9 +149,9 @@ def test_queue_order_claim_reply_and_audit(client: TestClient, db: Database) -> 
     assert detail["case"]["claimed_by_username"] == "ann"
     texts = [m["text"] for m in detail["messages"]]
     assert "ik heb een dagvaarding <script>alert(1)</script>" in texts and "Dag, ik ben Ann." in texts
-    actions = [a.action for a in db.list_audit(case_id=s["id"])]
+    actions = [a.action for a in db.audit.recent(case_id=s["id"])]
     assert {"claimed", "replied", "viewed"} <= set(actions)
-    assert all("Dag, ik ben" not in str(a.detail) for a in db.list_audit())
+    assert all("Dag, ik ben" not in str(a.detail) for a in db.audit.recent())
 
 
 def test_close_needs_a_known_outcome(client: TestClient, db: Database) -> None:
@@ -165,7 +165,7 @@ def test_close_needs_a_known_outcome(client: TestClient, db: Database) -> None:
         f"/api/console/cases/{case['id']}/close", json={"outcome": "referred_ocmw"}, headers=ann
     )
     assert done.status_code == 200 and done.json()["case"]["status"] == "closed"
-    assert db.get_conversation(case["conversation_id"]).state.value == "closed"
+    assert db.conversations.get(case["conversation_id"]).state.value == "closed"
 
 
 def test_twenty_simultaneous_claims_one_wins(client: TestClient, db: Database) -> None:
@@ -190,7 +190,7 @@ def test_twenty_simultaneous_claims_one_wins(client: TestClient, db: Database) -
     for thread in threads:
         thread.join(60)
     assert sorted(statuses) == [200] + [409] * 19
-    assert db.get_case(case["id"]).status == "caseworker"
+    assert db.cases.get(case["id"]).status == "caseworker"
 
 
 def test_pages_are_served_with_a_strict_policy(client: TestClient, db: Database) -> None:
@@ -211,11 +211,11 @@ def test_a_weak_old_hash_is_upgraded_at_login(client: TestClient, db: Database) 
     from argon2 import PasswordHasher
 
     weak = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
-    db.add_caseworker("old", "Old", weak)
+    db.caseworkers.add("old", "Old", weak)
     assert (
         client.post("/api/console/login", json={"username": "old", "password": PASSWORD}).status_code == 200
     )
-    upgraded = db.caseworker_by_username("old")
+    upgraded = db.caseworkers.by_username("old")
     assert upgraded is not None and upgraded.password_hash != weak
     assert (
         client.post("/api/console/login", json={"username": "old", "password": PASSWORD}).status_code == 200

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.storage.repository import CaseworkerRecord, Database
+from bot.storage.database import Database
+from bot.storage.records import CaseworkerRecord
 
 # Tests never need a real argon2 hash here; bot/auth.py has its own tests.
 FAKE_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA"
@@ -26,7 +27,7 @@ def caseworker(db: Database) -> Callable[[str], CaseworkerRecord]:
     """Makes a caseworker named after the argument."""
 
     def make(username: str) -> CaseworkerRecord:
-        return db.add_caseworker(username, username.capitalize(), FAKE_HASH)
+        return db.caseworkers.add(username, username.capitalize(), FAKE_HASH)
 
     return make
 

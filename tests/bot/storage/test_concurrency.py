@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.states import ConversationState, InvalidTransition
-from bot.storage.repository import CaseConflict, CaseRecord, Database
+from bot.storage.database import Database
+from bot.storage.records import CaseConflict, CaseRecord
 from tests.bot.storage.conftest import FAKE_HASH, signal
 
 T = TypeVar("T")
@@ -67,13 +68,13 @@ def run_together(calls: list[Callable[[], T]]) -> tuple[list[T | BaseException],
 def test_twenty_simultaneous_claims_one_wins(
     db: Database, databases: Callable[[], Database], database_url: str, request: pytest.FixtureRequest
 ) -> None:
-    caseworkers = [db.add_caseworker(f"cw{i:02d}", f"Caseworker {i}", FAKE_HASH) for i in range(CLAIMERS)]
-    conversation, _ = db.create_web_conversation("nl")
-    case = db.open_case(conversation.id, signal(priority="P1", stage="court"))
+    caseworkers = [db.caseworkers.add(f"cw{i:02d}", f"Caseworker {i}", FAKE_HASH) for i in range(CLAIMERS)]
+    conversation, _ = db.conversations.create_web("nl")
+    case = db.cases.open(conversation.id, signal(priority="P1", stage="court"))
     handles = [databases() for _ in range(CLAIMERS)]
 
     def claim(index: int) -> Callable[[], CaseRecord]:
-        return lambda: handles[index].claim_case(case.id, caseworkers[index].id)
+        return lambda: handles[index].cases.claim(case.id, caseworkers[index].id)
 
     results, elapsed = run_together([claim(i) for i in range(CLAIMERS)])
 
@@ -83,21 +84,21 @@ def test_twenty_simultaneous_claims_one_wins(
     assert others == []  # no "database is locked", no deadlock, no serialization failure
     assert (len(wins), len(conflicts)) == (1, CLAIMERS - 1)
     winner = wins[0].claimed_by
-    stored = db.get_case(case.id)
+    stored = db.cases.get(case.id)
     assert (stored.status, stored.claimed_by) == ("caseworker", winner)
-    assert db.get_conversation(conversation.id).state is ConversationState.CASEWORKER
+    assert db.conversations.get(conversation.id).state is ConversationState.CASEWORKER
     assert elapsed < 30
     print(f"\n[timing] {request.node.callspec.id}: {CLAIMERS} simultaneous claims in {elapsed:.3f} s")
 
 
 def test_simultaneous_handoff_signals_make_one_case(db: Database, databases: Callable[[], Database]) -> None:
-    conversation, _ = db.create_web_conversation("nl")
+    conversation, _ = db.conversations.create_web("nl")
     priorities = ["P4", "P3", "P2", "P1", "S", "P4", "P3", "P2", "none", "P1"]
     handles = [databases() for _ in priorities]
 
     def send(index: int) -> Callable[[], CaseRecord]:
         flags = [f"flag{index}"]
-        return lambda: handles[index].open_case(
+        return lambda: handles[index].cases.open(
             conversation.id, signal(priority=priorities[index], flags=flags)
         )
 
@@ -105,50 +106,50 @@ def test_simultaneous_handoff_signals_make_one_case(db: Database, databases: Cal
 
     assert all(isinstance(r, CaseRecord) for r in results), results
     assert len({r.id for r in results if isinstance(r, CaseRecord)}) == 1
-    [case] = db.list_cases()
+    [case] = db.cases.by_status()
     assert case.priority == "S"
     assert set(case.flags) == {f"flag{i}" for i in range(len(priorities))}
-    assert db.get_conversation(conversation.id).state is ConversationState.WAITING
+    assert db.conversations.get(conversation.id).state is ConversationState.WAITING
 
 
 def test_claims_cancel_escalation_and_close_at_once_stay_consistent(
     db: Database, databases: Callable[[], Database]
 ) -> None:
-    caseworkers = [db.add_caseworker(f"cw{i:02d}", f"Caseworker {i}", FAKE_HASH) for i in range(11)]
-    conversation, _ = db.create_web_conversation("nl")
-    case = db.open_case(conversation.id, signal())
+    caseworkers = [db.caseworkers.add(f"cw{i:02d}", f"Caseworker {i}", FAKE_HASH) for i in range(11)]
+    conversation, _ = db.conversations.create_web("nl")
+    case = db.cases.open(conversation.id, signal())
     calls: list[Callable[[], Any]] = []
     for cw in caseworkers[:10]:
         handle = databases()
-        calls.append(lambda handle=handle, cw=cw: handle.claim_case(case.id, cw.id))
+        calls.append(lambda handle=handle, cw=cw: handle.cases.claim(case.id, cw.id))
     for _ in range(3):
         handle = databases()
         calls.append(
-            lambda handle=handle: handle.open_case(conversation.id, signal(priority="S", stage="crisis"))
+            lambda handle=handle: handle.cases.open(conversation.id, signal(priority="S", stage="crisis"))
         )
     canceller, closer = databases(), databases()
-    calls.append(lambda: canceller.cancel_waiting(conversation.id))
-    calls.append(lambda: closer.close_case(case.id, caseworkers[10].id, "no_response"))
+    calls.append(lambda: canceller.cases.cancel_waiting(conversation.id))
+    calls.append(lambda: closer.cases.close(case.id, caseworkers[10].id, "no_response"))
 
     results, _ = run_together(calls)
 
     unexpected = [r for r in results if isinstance(r, BaseException)]
     assert all(isinstance(r, (CaseConflict, InvalidTransition)) for r in unexpected), unexpected
     assert sum(isinstance(r, CaseRecord) and r.status == "caseworker" for r in results[:10]) <= 1
-    state = db.get_conversation(conversation.id).state
-    open_case = db.open_case_for_conversation(conversation.id)
+    state = db.conversations.get(conversation.id).state
+    open_case = db.cases.open_for_conversation(conversation.id)
     if open_case is None:
         assert state in (ConversationState.BOT, ConversationState.CLOSED)
     else:
         assert state.value == open_case.status  # waiting <-> waiting, caseworker <-> caseworker
-    assert len(db.list_cases()) <= 1
+    assert len(db.cases.by_status()) <= 1
 
 
 def test_the_conditional_update_alone_keeps_claims_exclusive(
     db: Database, databases: Callable[[], Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Even without the conversation row lock, the conditional UPDATE lets one claim win."""
-    import bot.storage.repository as repository
+    import bot.storage.rows as rows
     from bot.storage.models import Conversation
 
     def unlocked(session: Any, conversation_id: str) -> Conversation:
@@ -156,13 +157,13 @@ def test_the_conditional_update_alone_keeps_claims_exclusive(
         assert row is not None
         return row
 
-    monkeypatch.setattr(repository, "_lock_conversation", unlocked)
-    caseworkers = [db.add_caseworker(f"cw{i:02d}", f"Caseworker {i}", FAKE_HASH) for i in range(CLAIMERS)]
-    conversation, _ = db.create_web_conversation("nl")
-    case = db.open_case(conversation.id, signal())
+    monkeypatch.setattr(rows, "lock_conversation", unlocked)
+    caseworkers = [db.caseworkers.add(f"cw{i:02d}", f"Caseworker {i}", FAKE_HASH) for i in range(CLAIMERS)]
+    conversation, _ = db.conversations.create_web("nl")
+    case = db.cases.open(conversation.id, signal())
     handles = [databases() for _ in range(CLAIMERS)]
     results, _ = run_together(
-        [lambda i=i: handles[i].claim_case(case.id, caseworkers[i].id) for i in range(CLAIMERS)]
+        [lambda i=i: handles[i].cases.claim(case.id, caseworkers[i].id) for i in range(CLAIMERS)]
     )
     assert sum(isinstance(r, CaseRecord) for r in results) == 1
     assert sum(isinstance(r, CaseConflict) for r in results) == CLAIMERS - 1

@@ -8,14 +8,15 @@ from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from bot.storage.repository import (
-    AUDIT_ACTIONS,
+from bot.storage.audit import AUDIT_ACTIONS
+from bot.storage.database import Database
+from bot.storage.records import (
     CaseNotFound,
     CaseworkerExists,
     CaseworkerNotFound,
     CaseworkerRecord,
-    Database,
     hash_token,
 )
 from tests.bot.storage.conftest import FAKE_HASH, signal
@@ -28,24 +29,24 @@ HOUR = 3600
 
 
 def test_add_and_find_caseworkers(db: Database) -> None:
-    anna = db.add_caseworker("  Anna.Peeters ", " Anna Peeters ", FAKE_HASH)
+    anna = db.caseworkers.add("  Anna.Peeters ", " Anna Peeters ", FAKE_HASH)
     assert (anna.username, anna.display_name, anna.active) == ("anna.peeters", "Anna Peeters", True)
     assert anna.password_hash == FAKE_HASH
     assert FAKE_HASH not in repr(anna)
-    assert db.caseworker_by_username("ANNA.PEETERS") == anna
-    assert db.caseworker_by_username("nobody") is None
-    assert db.get_caseworker(anna.id) == anna
+    assert db.caseworkers.by_username("ANNA.PEETERS") == anna
+    assert db.caseworkers.by_username("nobody") is None
+    assert db.caseworkers.get(anna.id) == anna
     with pytest.raises(CaseworkerNotFound):
-        db.get_caseworker(999_999)
-    bert = db.add_caseworker("bert", "Bert Aerts", FAKE_HASH)
-    assert [c.username for c in db.list_caseworkers()] == ["anna.peeters", "bert"]
-    assert db.list_caseworkers()[1] == bert
+        db.caseworkers.get(999_999)
+    bert = db.caseworkers.add("bert", "Bert Aerts", FAKE_HASH)
+    assert [c.username for c in db.caseworkers.list_all()] == ["anna.peeters", "bert"]
+    assert db.caseworkers.list_all()[1] == bert
 
 
 def test_duplicate_and_invalid_caseworkers_are_refused(db: Database) -> None:
-    db.add_caseworker("anna", "Anna", FAKE_HASH)
+    db.caseworkers.add("anna", "Anna", FAKE_HASH)
     with pytest.raises(CaseworkerExists, match="'anna' already exists"):
-        db.add_caseworker("ANNA", "Another Anna", FAKE_HASH)
+        db.caseworkers.add("ANNA", "Another Anna", FAKE_HASH)
     for username, name, password_hash in [
         ("", "X", FAKE_HASH),
         ("two words", "X", FAKE_HASH),
@@ -54,21 +55,21 @@ def test_duplicate_and_invalid_caseworkers_are_refused(db: Database) -> None:
         ("carl", "Carl", ""),
     ]:
         with pytest.raises(ValueError):
-            db.add_caseworker(username, name, password_hash)
-    assert len(db.list_caseworkers()) == 1
+            db.caseworkers.add(username, name, password_hash)
+    assert len(db.caseworkers.list_all()) == 1
 
 
 def test_deactivation_and_password_change(db: Database, caseworker: MakeCaseworker) -> None:
     caseworker("anna")
-    off = db.set_caseworker_active("Anna", False)
+    off = db.caseworkers.set_active("Anna", False)
     assert off is not None and off.active is False
-    assert db.set_caseworker_active("nobody", False) is None
-    on = db.set_caseworker_active("anna", True)
+    assert db.caseworkers.set_active("nobody", False) is None
+    on = db.caseworkers.set_active("anna", True)
     assert on is not None and on.active is True
-    db.set_password_hash("anna", "$argon2id$new")
-    assert db.caseworker_by_username("anna").password_hash == "$argon2id$new"  # type: ignore[union-attr]
+    db.caseworkers.set_password_hash("anna", "$argon2id$new")
+    assert db.caseworkers.by_username("anna").password_hash == "$argon2id$new"  # type: ignore[union-attr]
     with pytest.raises(CaseworkerNotFound):
-        db.set_password_hash("nobody", "x")
+        db.caseworkers.set_password_hash("nobody", "x")
 
 
 # Console sessions ------------------------------------------------------------------------
@@ -76,52 +77,52 @@ def test_deactivation_and_password_change(db: Database, caseworker: MakeCasework
 
 def test_session_lifecycle(db: Database, caseworker: MakeCaseworker) -> None:
     anna = caseworker("anna")
-    token, csrf = db.create_session(anna.id, 8 * HOUR)
+    token, csrf = db.caseworkers.create_session(anna.id, 8 * HOUR)
     assert token != csrf and len(token) >= 40 and len(csrf) >= 40
-    found = db.session_caseworker(token)
+    found = db.caseworkers.session_caseworker(token)
     assert found is not None and found[0] == anna and found[1] == csrf
-    assert db.session_caseworker(token + "x") is None
-    assert db.session_caseworker("") is None and db.session_caseworker(None) is None
+    assert db.caseworkers.session_caseworker(token + "x") is None
+    assert db.caseworkers.session_caseworker("") is None and db.caseworkers.session_caseworker(None) is None
     with db.engine.connect() as connection:
         stored = connection.execute(text("SELECT id, csrf_token FROM console_sessions")).one()
     assert stored[0] == hash_token(token)  # only the hash of the cookie token is stored
-    db.delete_session(token)  # logout
-    assert db.session_caseworker(token) is None
-    db.delete_session(token)  # twice is harmless
+    db.caseworkers.delete_session(token)  # logout
+    assert db.caseworkers.session_caseworker(token) is None
+    db.caseworkers.delete_session(token)  # twice is harmless
 
 
 def test_sessions_expire(db: Database, caseworker: MakeCaseworker) -> None:
     anna = caseworker("anna")
-    token, _ = db.create_session(anna.id, HOUR)
+    token, _ = db.caseworkers.create_session(anna.id, HOUR)
     now = dt.datetime.now(dt.timezone.utc)
-    assert db.session_caseworker(token, now=now + dt.timedelta(minutes=59)) is not None
-    assert db.session_caseworker(token, now=now + dt.timedelta(minutes=61)) is None
-    other, _ = db.create_session(anna.id, 10 * HOUR)
-    assert db.purge_expired_sessions(now=now + dt.timedelta(hours=2)) == 1
-    assert db.session_caseworker(other) is not None
+    assert db.caseworkers.session_caseworker(token, now=now + dt.timedelta(minutes=59)) is not None
+    assert db.caseworkers.session_caseworker(token, now=now + dt.timedelta(minutes=61)) is None
+    other, _ = db.caseworkers.create_session(anna.id, 10 * HOUR)
+    assert db.caseworkers.purge_expired_sessions(now=now + dt.timedelta(hours=2)) == 1
+    assert db.caseworkers.session_caseworker(other) is not None
     with pytest.raises(ValueError):
-        db.create_session(anna.id, 0)
+        db.caseworkers.create_session(anna.id, 0)
 
 
 def test_sessions_of_inactive_caseworkers_end(db: Database, caseworker: MakeCaseworker) -> None:
     anna = caseworker("anna")
-    token, _ = db.create_session(anna.id, HOUR)
-    db.set_caseworker_active("anna", False)
-    assert db.session_caseworker(token) is None
+    token, _ = db.caseworkers.create_session(anna.id, HOUR)
+    db.caseworkers.set_active("anna", False)
+    assert db.caseworkers.session_caseworker(token) is None
     with pytest.raises(CaseworkerNotFound):  # no new session while inactive
-        db.create_session(anna.id, HOUR)
-    db.set_caseworker_active("anna", True)
-    assert db.session_caseworker(token) is None  # deactivation ended it for good
+        db.caseworkers.create_session(anna.id, HOUR)
+    db.caseworkers.set_active("anna", True)
+    assert db.caseworkers.session_caseworker(token) is None  # deactivation ended it for good
     with pytest.raises(CaseworkerNotFound):
-        db.create_session(999_999, HOUR)
+        db.caseworkers.create_session(999_999, HOUR)
 
 
 def test_inactive_check_happens_on_every_lookup(db: Database, caseworker: MakeCaseworker) -> None:
     anna = caseworker("anna")
-    token, _ = db.create_session(anna.id, HOUR)
-    with db.session() as session:  # deactivated behind the repository's back: still refused
+    token, _ = db.caseworkers.create_session(anna.id, HOUR)
+    with Session(db.engine, future=True) as session, session.begin():  # behind the storage's back
         session.execute(text("UPDATE caseworkers SET active = :off"), {"off": False})
-    assert db.session_caseworker(token) is None
+    assert db.caseworkers.session_caseworker(token) is None
 
 
 # Notes -------------------------------------------------------------------------------------
@@ -129,20 +130,20 @@ def test_inactive_check_happens_on_every_lookup(db: Database, caseworker: MakeCa
 
 def test_notes_are_internal(db: Database, caseworker: MakeCaseworker) -> None:
     anna, bert = caseworker("anna"), caseworker("bert")
-    conversation, _ = db.create_web_conversation("nl")
-    case = db.open_case(conversation.id, signal())
-    first = db.add_note(case.id, anna.id, "Huurder heeft al een afspraak bij het OCMW.")
-    second = db.add_note(case.id, bert.id, "Verhuurder gebeld.")
-    notes = db.list_notes(case.id)
+    conversation, _ = db.conversations.create_web("nl")
+    case = db.cases.open(conversation.id, signal())
+    first = db.cases.add_note(case.id, anna.id, "Huurder heeft al een afspraak bij het OCMW.")
+    second = db.cases.add_note(case.id, bert.id, "Verhuurder gebeld.")
+    notes = db.cases.list_notes(case.id)
     assert notes == [first, second]
     assert (notes[0].author_name, notes[1].author_name) == ("Anna", "Bert")
     assert json.loads(json.dumps(first.to_dict()))["author_name"] == "Anna"
-    assert db.messages_after(conversation.id) == []  # notes never reach the tenant's transcript
+    assert db.conversations.messages_after(conversation.id) == []  # notes never reach the tenant's transcript
     with pytest.raises(CaseNotFound):
-        db.add_note(999_999, anna.id, "x")
+        db.cases.add_note(999_999, anna.id, "x")
     with pytest.raises(ValueError):
-        db.add_note(case.id, anna.id, "  ")
-    assert db.list_notes(999_999) == []
+        db.cases.add_note(case.id, anna.id, "  ")
+    assert db.cases.list_notes(999_999) == []
 
 
 # Audit -------------------------------------------------------------------------------------
@@ -150,22 +151,22 @@ def test_notes_are_internal(db: Database, caseworker: MakeCaseworker) -> None:
 
 def test_audit_trail(db: Database, caseworker: MakeCaseworker) -> None:
     anna = caseworker("anna")
-    conversation, _ = db.create_web_conversation("nl")
-    case = db.open_case(conversation.id, signal())
-    db.audit(None, "login_failed")
-    db.audit(anna.id, "login")
-    db.audit(anna.id, "viewed", case.id)
-    db.audit(anna.id, "claimed", case.id)
-    db.audit(anna.id, "closed", case.id, {"outcome": "resolved"})
-    everything = db.list_audit()
+    conversation, _ = db.conversations.create_web("nl")
+    case = db.cases.open(conversation.id, signal())
+    db.audit.record(None, "login_failed")
+    db.audit.record(anna.id, "login")
+    db.audit.record(anna.id, "viewed", case.id)
+    db.audit.record(anna.id, "claimed", case.id)
+    db.audit.record(anna.id, "closed", case.id, {"outcome": "resolved"})
+    everything = db.audit.recent()
     assert [e.action for e in everything] == ["closed", "claimed", "viewed", "login", "login_failed"]
     assert everything[-1].caseworker_id is None and everything[-1].caseworker_name is None
     assert everything[0].caseworker_name == "Anna" and everything[0].detail == {"outcome": "resolved"}
-    assert [e.action for e in db.list_audit(case.id)] == ["closed", "claimed", "viewed"]
-    assert [e.action for e in db.list_audit(limit=2)] == ["closed", "claimed"]
+    assert [e.action for e in db.audit.recent(case.id)] == ["closed", "claimed", "viewed"]
+    assert [e.action for e in db.audit.recent(limit=2)] == ["closed", "claimed"]
     assert json.loads(json.dumps(everything[0].to_dict()))["caseworker"] == "Anna"
     with pytest.raises(ValueError, match="unknown audit action"):
-        db.audit(anna.id, "deleted_everything")
+        db.audit.record(anna.id, "deleted_everything")
     assert "claimed" in AUDIT_ACTIONS
 
 
@@ -185,33 +186,37 @@ def test_audit_detail_cannot_carry_text(
 ) -> None:
     anna = caseworker("anna")
     with pytest.raises(ValueError):
-        db.audit(anna.id, "replied", None, detail)
-    assert db.list_audit() == []
+        db.audit.record(anna.id, "replied", None, detail)
+    assert db.audit.recent() == []
 
 
 def test_a_whole_case_leaves_no_message_text_in_the_audit_trail(
     db: Database, caseworker: MakeCaseworker
 ) -> None:
     anna, bert = caseworker("anna"), caseworker("bert")
-    conversation, _ = db.create_web_conversation("nl")
+    conversation, _ = db.conversations.create_web("nl")
     tenant_text = "Mijn deurwaarder komt dinsdag, ik heb drie kinderen"
     reply_text = "Ik bel de deurwaarder vandaag nog op"
     note_text = "Gevoelig: ex-partner mag adres niet kennen"
-    db.store_inbound(conversation.id, tenant_text)
-    case = db.open_case(conversation.id, signal(priority="P1", stage="eviction_scheduled"))
-    db.claim_case(case.id, anna.id)
-    db.audit(anna.id, "claimed", case.id)
-    message_id = db.store_caseworker_message(conversation.id, anna.id, reply_text)
-    db.audit(anna.id, "replied", case.id, {"message_id": message_id})
-    note = db.add_note(case.id, anna.id, note_text)
-    db.audit(anna.id, "noted", case.id, {"note_id": note.id})
-    db.transfer_case(case.id, anna.id, bert.id)
-    db.audit(anna.id, "transferred", case.id, {"to": "bert"})
-    db.close_case(case.id, bert.id, "referred_legal_aid", note="Pro deo advocaat")
-    db.audit(bert.id, "closed", case.id, {"outcome": "referred_legal_aid"})
+    db.conversations.store_inbound(conversation.id, tenant_text)
+    case = db.cases.open(conversation.id, signal(priority="P1", stage="eviction_scheduled"))
+    # Each caseworker action writes its own audit event, in its own transaction.
+    db.cases.claim(case.id, anna.id)
+    message = db.cases.reply(case.id, anna.id, reply_text)
+    note = db.cases.add_note(case.id, anna.id, note_text)
+    db.cases.transfer(case.id, anna.id, bert.id)
+    db.cases.close(case.id, bert.id, "referred_legal_aid", note="Pro deo advocaat")
     with db.engine.connect() as connection:
         rows = connection.execute(text("SELECT action, detail FROM audit_events ORDER BY id")).all()
     assert [row[0] for row in rows] == ["claimed", "replied", "noted", "transferred", "closed"]
+    details = [json.loads(row[1]) if isinstance(row[1], str) else row[1] for row in rows]
+    assert details == [
+        None,
+        {"message_id": message.id},
+        {"note_id": note.id},
+        {"to": "bert"},
+        {"outcome": "referred_legal_aid"},
+    ]
     dumped = json.dumps([row[1] for row in rows], ensure_ascii=False)
     for secret in (tenant_text, reply_text, note_text, "Pro deo", "deurwaarder", "kinderen"):
         assert secret not in dumped

@@ -1,4 +1,4 @@
-"""Telegram conversations and the outbox in the repository, on SQLite and on PostgreSQL."""
+"""Telegram conversations and the outbox in the database, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from alembic.config import Config
 from sqlalchemy import inspect
 
 from bot.messages import Button, Outbound
-from bot.storage.repository import MIGRATIONS_DIR, Database
+from bot.storage.database import Database
+from bot.storage.engine import MIGRATIONS_DIR
 
 
 def test_a_chat_is_one_conversation(db: Database) -> None:
-    first, created = db.channel_conversation("telegram", "42")
-    again, created_again = db.channel_conversation("telegram", "42")
-    other, _ = db.channel_conversation("telegram", "43")
+    first, created = db.conversations.for_channel("telegram", "42")
+    again, created_again = db.conversations.for_channel("telegram", "42")
+    other, _ = db.conversations.for_channel("telegram", "43")
     assert created and not created_again
     assert again.id == first.id != other.id
     assert (first.channel, first.external_id, first.language) == ("telegram", "42", None)
@@ -24,61 +25,66 @@ def test_a_chat_is_one_conversation(db: Database) -> None:
 
 def test_simultaneous_first_messages_make_one_conversation(db: Database) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda _: db.channel_conversation("telegram", "77"), range(8)))
+        results = list(pool.map(lambda _: db.conversations.for_channel("telegram", "77"), range(8)))
     assert len({conversation.id for conversation, _ in results}) == 1
     assert sum(created for _, created in results) == 1
 
 
 def test_outbound_telegram_messages_are_queued_in_the_same_transaction(db: Database) -> None:
-    chat, _ = db.channel_conversation("telegram", "42")
-    web, _ = db.create_web_conversation("nl")
-    ids = db.store_outbound(chat.id, [Outbound("één"), Outbound("twee", (Button("Ja", "/affirm"),))])
-    db.store_outbound(web.id, [Outbound("web")])
-    assert db.list_outbox(web.id) == []
-    assert [m.status for m in db.messages_after(web.id)] == ["sent"]
+    chat, _ = db.conversations.for_channel("telegram", "42")
+    web, _ = db.conversations.create_web("nl")
+    stored = db.conversations.store_outbound(
+        chat.id, [Outbound("één"), Outbound("twee", (Button("Ja", "/affirm"),))]
+    )
+    ids = [message.id for message in stored]
+    db.conversations.store_outbound(web.id, [Outbound("web")])
+    assert db.outbox.for_conversation(web.id) == []
+    assert [m.status for m in db.conversations.messages_after(web.id)] == ["sent"]
 
-    items = db.list_outbox(chat.id)
+    items = db.outbox.for_conversation(chat.id)
     assert [(i.message_id, i.status, i.attempts, i.chat_id) for i in items] == [
         (ids[0], "pending", 0, "42"),
         (ids[1], "pending", 0, "42"),
     ]
     assert items[1].buttons == (Button("Ja", "/affirm"),)
-    assert [m.status for m in db.messages_after(chat.id)] == ["queued", "queued"]
-    assert db.outbox_pending_chats("telegram") == ["42"]
-    next_item = db.next_outbox_item("telegram", "42")
+    assert [m.status for m in db.conversations.messages_after(chat.id)] == ["queued", "queued"]
+    assert db.outbox.pending_chats("telegram") == ["42"]
+    next_item = db.outbox.next_item("telegram", "42")
     assert next_item is not None and next_item.text == "één"
 
     later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=5)
-    assert db.outbox_retry(items[0].id, later, "retry_after") == 1
-    db.outbox_sent(items[0].id, "1001")
-    db.outbox_failed(items[1].id, "forbidden")
-    done = db.list_outbox(chat.id)
+    assert db.outbox.retry(items[0].id, later, "retry_after") == 1
+    db.outbox.sent(items[0].id, "1001")
+    db.outbox.failed(items[1].id, "forbidden")
+    done = db.outbox.for_conversation(chat.id)
     assert [(i.status, i.attempts, i.last_error) for i in done] == [
         ("sent", 2, "retry_after"),
         ("failed", 1, "forbidden"),
     ]
     assert done[0].external_message_id == "1001" and done[0].sent_at is not None
-    assert [m.status for m in db.messages_after(chat.id)] == ["sent", "failed"]
-    assert db.outbox_pending_chats("telegram") == []
-    assert db.next_outbox_item("telegram", "42") is None
+    assert [m.status for m in db.conversations.messages_after(chat.id)] == ["sent", "failed"]
+    assert db.outbox.pending_chats("telegram") == []
+    assert db.outbox.next_item("telegram", "42") is None
 
 
 def test_media_are_stored_with_their_kind_and_attachments_shown_to_the_console(db: Database) -> None:
-    chat, _ = db.channel_conversation("telegram", "42")
-    voice = db.store_inbound(chat.id, "[voice]", media={"kind": "voice", "file_id": "v1"})
-    photo = db.store_inbound(chat.id, "[photo]", media={"kind": "photo", "file_id": "p1"}, attachment=True)
-    stored = {m.id: m for m in db.messages_after(chat.id)}
+    chat, _ = db.conversations.for_channel("telegram", "42")
+    voice = db.conversations.store_inbound(chat.id, "[voice]", media={"kind": "voice", "file_id": "v1"})
+    photo = db.conversations.store_inbound(
+        chat.id, "[photo]", media={"kind": "photo", "file_id": "p1"}, attachment=True
+    )
+    stored = {m.id: m for m in db.conversations.messages_after(chat.id)}
     assert stored[voice].payload == {"media": {"kind": "voice", "file_id": "v1"}}
     assert stored[voice].attachment is None and "attachment" not in stored[voice].to_dict()
     assert stored[photo].attachment == {"kind": "photo", "file_id": "p1"}
     assert stored[photo].to_dict()["attachment"] == {"kind": "photo", "file_name": None}  # no file id
-    assert db.get_message(photo) == stored[photo]
-    assert db.get_message(10_000) is None
+    assert db.conversations.get_message(photo) == stored[photo]
+    assert db.conversations.get_message(10_000) is None
 
 
 def test_migration_0003_downgrades_and_upgrades_again(db: Database) -> None:
-    chat, _ = db.channel_conversation("telegram", "42")
-    db.store_outbound(chat.id, [Outbound("hallo")])
+    chat, _ = db.conversations.for_channel("telegram", "42")
+    db.conversations.store_outbound(chat.id, [Outbound("hallo")])
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with db.engine.begin() as connection:
@@ -87,4 +93,4 @@ def test_migration_0003_downgrades_and_upgrades_again(db: Database) -> None:
     assert "outbox" not in inspect(db.engine).get_table_names()
     db.migrate()
     assert "outbox" in inspect(db.engine).get_table_names()
-    assert [m.text for m in db.messages_after(chat.id)] == ["hallo"]
+    assert [m.text for m in db.conversations.messages_after(chat.id)] == ["hallo"]
