@@ -22,8 +22,9 @@ reported as a reason (``hearing_date_in_past``, ``eviction_date_in_past``) so th
 conversation asks what happened since; explicit signals (``judgment``, ``locked_out``)
 still decide the priority. The exception is the judgment-served date, which is in the
 past by nature: it proves a judgment exists (stage ``judgment``, P1 by the brief's
-rules) and gives the earliest lawful eviction date, one month after service
-(Ger.W. art. 1344quater), unless the judge decided otherwise.
+rules) and gives the earliest lawful eviction date: the day after the one-month term of
+Ger.W. art. 1344quater, counted with art. 52-54 (``actions.legal_terms``), unless the
+judge decided otherwise.
 
 Why a keyword lexicon sits beside the NLU model
 -----------------------------------------------
@@ -43,18 +44,19 @@ Rasa imports, no I/O at import time (the lexicons load on first use).
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from actions.legal_terms import EVICTION_TERM_MONTHS, add_months, earliest_eviction_date
 from vocabulary.lexicons import detect_crisis, detect_signals, detect_stages
 from vocabulary.stages import Priority, Stage, highest_priority, most_urgent_stage
 
 __all__ = [
     "ARREARS_P3_MONTHS",
+    "EVICTION_TERM_MONTHS",
     "URGENT_WINDOW_DAYS",
     "Priority",
     "Stage",
@@ -71,7 +73,6 @@ __all__ = [
 
 URGENT_WINDOW_DAYS = 14  # a hearing or eviction 0..14 days away is P1
 ARREARS_P3_MONTHS = 2.0  # arrears of this many months' rent or more are P3
-EVICTION_TERM_MONTHS = 1  # Ger.W. art. 1344quater: not earlier than a month after service
 FLAG_NAMES = ("children", "health", "income_loss")
 
 
@@ -87,13 +88,6 @@ STAGE_PRIORITY: dict[Stage, Priority] = {
     Stage.payment_worry: Priority.P4,
     Stage.none: Priority.none,
 }
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months`` calendar months, clamped to the month's last day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _finite(value: float | None) -> float | None:
@@ -214,7 +208,7 @@ def triage(inp: TriageInput) -> TriageResult:
 
     earliest_eviction = None
     if inp.judgment_served_date:
-        earliest_eviction = add_months(inp.judgment_served_date, EVICTION_TERM_MONTHS)
+        earliest_eviction = earliest_eviction_date(inp.judgment_served_date)
         if Stage.judgment not in stages:
             stages.add(Stage.judgment)
             reasons.append("judgment_served_implies_judgment")

@@ -191,13 +191,21 @@ def test_eviction_date_in_the_past_is_not_urgent_by_itself() -> None:
 def test_judgment_served_date_implies_judgment_and_earliest_eviction() -> None:
     result = run(judgment_served_date=datetime.date(2026, 11, 3))
     assert (result.stage, result.priority) == (Stage.judgment, Priority.P1)
-    assert result.earliest_eviction_date == datetime.date(2026, 12, 3)
+    # Ger.W. art. 52/54: the term runs 4 November to 3 December; eviction from 4 December.
+    assert result.earliest_eviction_date == datetime.date(2026, 12, 4)
     assert "judgment_served_implies_judgment" in result.reasons
 
 
-def test_earliest_eviction_clamps_to_month_end() -> None:
+def test_earliest_eviction_after_a_weekend_end_of_term() -> None:
+    # Term 31 December to Saturday 30 January 2027, moved to Monday 1 February (art. 53).
+    result = run(judgment_served_date=datetime.date(2026, 12, 30))
+    assert result.earliest_eviction_date == datetime.date(2027, 2, 2)
+
+
+def test_earliest_eviction_at_month_end() -> None:
+    # Term 1 February to Sunday 28 February 2027, moved to Monday 1 March.
     result = run(judgment_served_date=datetime.date(2027, 1, 31))
-    assert result.earliest_eviction_date == datetime.date(2027, 2, 28)
+    assert result.earliest_eviction_date == datetime.date(2027, 3, 2)
 
 
 @pytest.mark.parametrize(
@@ -383,7 +391,7 @@ def test_to_dict_is_json_ready() -> None:
         "days_to_hearing": 7,
         "days_to_eviction": None,
         "arrears_months": 2.0,
-        "earliest_eviction_date": "2026-12-03",
+        "earliest_eviction_date": "2026-12-04",
         "needs_human": True,
     }
 
