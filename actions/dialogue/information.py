@@ -12,6 +12,7 @@ from actions.content_store import Organisation
 from actions.dialogue.common import known_slots, language_of, today, utter_topic
 from actions.dialogue.stage import utter_deadlines
 from actions.referral import find_referrals
+from actions.region import region_of
 
 #: Which curated topics answer which question.
 INTENT_TOPICS: dict[str, tuple[str, ...]] = {
@@ -27,6 +28,8 @@ INTENT_TOPICS: dict[str, tuple[str, ...]] = {
     "ask_social_housing": ("social_housing",),
     "landlord_tenant_not_paying": ("landlord_options", "fonds_uithuiszetting"),
     "housing_other": ("housing_other",),
+    "ask_winter_stop": ("winter_stop",),
+    "ask_belongings": ("belongings",),
 }
 
 
@@ -62,8 +65,12 @@ def describe(organisation: Organisation) -> str:
 
 
 def utter_referrals(dispatcher: CollectingDispatcher, place: str, language: str) -> None:
-    """Local help for ``place``, or the Flanders-wide options where we have no local list."""
+    """Local help for ``place``; Brussels and Wallonia get the regional pointer (the content
+    is for Flanders); elsewhere in Flanders the Flanders-wide options."""
     found = find_referrals(place)
+    if not found.covered and region_of(place) in ("brussels", "wallonia"):
+        utter_topic(dispatcher, "other_region", language)
+        return
     if found.covered and found.municipality:
         dispatcher.utter_message(response="utter_referral_intro", municipality=found.municipality)
         blocks = []
