@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: setup run test lint validate train test-stories pytest clean nlu-report lang-report triage-report
+.PHONY: setup run test test-fast lint validate unit train test-stories pytest clean nlu-report lang-report triage-report
 
 VENV := .venv/bin
 
@@ -10,8 +10,14 @@ setup:
 run: setup
 	$(VENV)/huurhulp run
 
-## Set up, then lint, validate the Rasa data, test the stories and run the whole test suite.
-test: setup lint validate test-stories pytest
+## Set up, then lint, validate the Rasa data, train once if rasa_project/ changed, test the
+## stories and run the whole test suite (unit, integration, browser). CI runs this.
+test: setup lint validate train test-stories pytest
+
+## The fast tier: lint, validate the Rasa data and the unit tests; no trained model, no
+## servers, no browser. Lint and validation run beside the unit tests (two jobs).
+test-fast: setup
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint validate unit
 
 lint:
 	$(VENV)/ruff check bot actions vocabulary tests scripts
@@ -27,8 +33,13 @@ train:
 test-stories: train
 	$(VENV)/huurhulp test-stories
 
+## Everything pytest has; the integration and browser tests need the model (`make train`).
 pytest:
 	$(VENV)/pytest
+
+## The unit tests only (what `make test-fast` runs).
+unit:
+	$(VENV)/pytest -m "not integration and not browser"
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,12 @@
-"""Shared fixtures: settings on temporary paths, SQLite and PostgreSQL databases, free ports.
+"""Shared fixtures: settings on temporary paths, SQLite and PostgreSQL databases, Redis, free ports.
 
-PostgreSQL tests skip on a laptop without a server, but fail under ``CI=true``: CI must
-never turn green by skipping what it was meant to check.
+PostgreSQL and Redis tests skip on a laptop without a server, but fail under ``CI=true``:
+CI must never turn green by skipping what it was meant to check.
+
+Tiers: a test that uses the real stack, the trained model or a browser must be marked
+``integration`` (browser tests also ``browser``), so ``make test-fast``
+(``-m "not integration and not browser"``) never needs a model or a server; collection
+stops with an error when such a test is not marked.
 """
 
 from __future__ import annotations
@@ -27,6 +32,26 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "HUURHULP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+REDIS_URL = os.environ.get("HUURHULP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+#: Fixtures that need a trained model, a started stack or Chromium (tests/stack_fixtures.py,
+#: tests/browser/conftest.py): only tests marked ``integration`` may use them.
+STACK_FIXTURES = frozenset({"trained_model", "live_stack", "fake_telegram", "browser"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the fast tier free of models and servers: stack tests must say so in a marker."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if STACK_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("integration") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests use the real stack, the model or a browser but are not marked "
+            "integration (pytestmark = pytest.mark.integration): " + ", ".join(unmarked)
+        )
 
 
 def free_port() -> int:
@@ -55,6 +80,21 @@ def postgres_admin_url() -> str:
     finally:
         engine.dispose()
     return POSTGRES_ADMIN_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """URL of a reachable Redis server (mark such tests ``redis``)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except Exception as error:
+        unavailable(f"Redis is not reachable at {REDIS_URL}: {type(error).__name__}")
+    finally:
+        client.close()
+    return REDIS_URL
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def doomed_stack(tmp_path_factory: pytest.TempPathFactory, trained_model: Path) -> Iterator[RunningStack]:
-    """A stack of its own: these tests kill its parts."""
-    running = start_stack(tmp_path_factory.mktemp("doomed"), trained_model)
+    """A stack of its own, not the shared ``live_stack``: this test kills its action server
+    and its Rasa server, which would break every test after it."""
+    running = start_stack(tmp_path_factory.mktemp("doomed"), trained_model, what="faults")
     try:
         yield running
     finally:

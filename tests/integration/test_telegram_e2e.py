@@ -1,5 +1,5 @@
-"""Telegram end to end: the real stack (action server, Rasa, gateway process started as
-``huurhulp run`` starts it) in polling mode, talking to the fake Bot API server.
+"""Telegram end to end: the shared real stack (action server, Rasa, gateway process started
+as ``huurhulp run`` starts it), whose gateway polls the fake Bot API server.
 
 tenant /start -> greeting with an inline keyboard -> button press -> text -> handoff ->
 caseworker claims and replies in the console -> the reply arrives as a Telegram message
@@ -9,8 +9,6 @@ caseworker claims and replies in the console -> the reply arrives as a Telegram 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,41 +18,32 @@ from bot import texts
 from bot.auth import hash_password
 from bot.states import ConversationState
 from tests.fake_telegram import FakeTelegram
-from tests.stack_fixtures import RunningStack, start_stack
+from tests.stack_fixtures import RunningStack
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "a long enough password"
+CASEWORKER = "ann-telegram"
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    server = FakeTelegram().start()
-    yield server
-    server.stop()
+def fake(fake_telegram: FakeTelegram) -> FakeTelegram:
+    """The shared stack's fake Bot API server; each test talks in chats of its own."""
+    return fake_telegram
 
 
 @pytest.fixture(scope="module")
-def telegram_stack(
-    tmp_path_factory: pytest.TempPathFactory, trained_model: Path, fake: FakeTelegram
-) -> Iterator[RunningStack]:
-    """A stack whose gateway polls the fake Telegram (no webhook URL: long polling)."""
-    env = {
-        "HUURHULP_TELEGRAM_TOKEN": fake.token,
-        "HUURHULP_TELEGRAM_BASE_URL": fake.base_url,
-        "HUURHULP_TELEGRAM_POLL_TIMEOUT": "1",
-        "HUURHULP_TELEGRAM_CHAT_INTERVAL": "0.3",
-    }
-    running = start_stack(tmp_path_factory.mktemp("telegram-stack"), trained_model, extra_env=env)
-    db = running.database()
+def telegram_stack(live_stack: RunningStack) -> RunningStack:
+    """The shared stack (its gateway polls the fake Telegram) with this module's caseworker.
+
+    The caseworker's username is this module's own; other modules log in as theirs.
+    """
+    db = live_stack.database()
     try:
-        db.caseworkers.add("ann", "Ann", hash_password(PASSWORD))
+        db.caseworkers.add(CASEWORKER, "Ann", hash_password(PASSWORD))
     finally:
         db.dispose()
-    try:
-        yield running
-    finally:
-        running.stack.stop()
+    return live_stack
 
 
 def say(fake: FakeTelegram, chat_id: int, text: str, language_code: str = "nl", count: int = 1) -> list[str]:
@@ -168,7 +157,7 @@ def test_a_deep_link_chooses_the_language(telegram_stack: RunningStack, fake: Fa
 
 def console_login(stack: RunningStack) -> tuple[httpx.Client, dict[str, str]]:
     client = stack.client()
-    response = client.post("/api/console/login", json={"username": "ann", "password": PASSWORD})
+    response = client.post("/api/console/login", json={"username": CASEWORKER, "password": PASSWORD})
     assert response.status_code == 200, response.text
     return client, {"X-CSRF-Token": response.json()["csrf_token"]}
 
