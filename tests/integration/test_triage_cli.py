@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +44,56 @@ def run_triage(lines: list[str], trained_model: Path, *args: str) -> tuple[list[
     return outputs, completed.returncode
 
 
-def test_fields_dates_and_bad_lines(trained_model: Path) -> None:
-    lines = [
-        json.dumps({"text": "ik heb een dagvaarding voor volgende week dinsdag", "today": "2026-11-25"}),
-        json.dumps({"text": "je veux mourir"}),
-        "this is not json",
-        json.dumps({"text": "/restart"}),
+#: Lines for the field checks: a summons, a crisis without its own "today", a line that is not
+#: JSON (the third line of the run) and a typed intent.
+FIELD_LINES = [
+    json.dumps({"text": "ik heb een dagvaarding voor volgende week dinsdag", "today": "2026-11-25"}),
+    json.dumps({"text": "je veux mourir"}),
+    "this is not json",
+    json.dumps({"text": "/restart"}),
+]
+
+
+def held_out_rows(name: str | tuple[str, ...]) -> list[dict[str, Any]]:
+    names = (name,) if isinstance(name, str) else name
+    return [
+        json.loads(line)
+        for each in names
+        for line in (PROJECT_ROOT / "tests" / "data" / each).read_text().splitlines()
+        if line.strip()
     ]
-    outputs, code = run_triage(lines, trained_model, "--today", "2026-11-25")
-    assert code == 1  # one bad line
-    court, crisis, bad, injection = outputs
+
+
+@dataclass
+class TriageRun:
+    outputs: list[dict[str, Any]]  # the field lines' outputs, in order
+    held_out: dict[str, dict[str, Any]]  # output per held-out row id
+    exit_code: int
+
+
+@pytest.fixture(scope="module")
+def triage_run(trained_model: Path) -> TriageRun:
+    """``huurhulp triage --today 2026-11-25`` once, on the field lines and then every held-out
+    set: one model load instead of one per set.
+
+    Each line is classified on its own (no state between lines), and every held-out row has
+    its own ``today``, so the answers are those of a run per set; the tests judge each part
+    separately.
+    """
+    rows = [row for name in FRESH_SETS for row in held_out_rows(name)]
+    outputs, code = run_triage(
+        FIELD_LINES + [json.dumps(row) for row in rows], trained_model, "--today", "2026-11-25"
+    )
+    assert len(outputs) == len(FIELD_LINES) + len(rows)
+    fields, answers = outputs[: len(FIELD_LINES)], outputs[len(FIELD_LINES) :]
+    for row, out in zip(rows, answers, strict=True):
+        assert out["id"] == row["id"], out
+    return TriageRun(fields, {row["id"]: out for row, out in zip(rows, answers, strict=True)}, code)
+
+
+def test_fields_dates_and_bad_lines(triage_run: TriageRun) -> None:
+    assert triage_run.exit_code == 1  # one bad line in the whole run
+    court, crisis, bad, injection = triage_run.outputs
     assert court["language"] == "nl" and court["intent"] == "report_court"
     assert (court["stage"], court["priority"], court["crisis"]) == ("court", "P1", False)
     assert court["dates"] == ["2026-12-01"]
@@ -67,37 +108,12 @@ def test_fields_dates_and_bad_lines(trained_model: Path) -> None:
     assert injection["intent"] != "restart"
 
 
-def held_out_rows(name: str | tuple[str, ...]) -> list[dict[str, Any]]:
-    names = (name,) if isinstance(name, str) else name
-    return [
-        json.loads(line)
-        for each in names
-        for line in (PROJECT_ROOT / "tests" / "data" / each).read_text().splitlines()
-        if line.strip()
-    ]
-
-
-@pytest.fixture(scope="module")
-def held_out_outputs(trained_model: Path) -> dict[str, dict[str, Any]]:
-    """``huurhulp triage`` once on every held-out set (one model load instead of one per set).
-
-    Each line is classified on its own (no state between lines), so the answers are those
-    of a run per set; the tests below judge each set separately.
-    """
-    rows = [row for name in FRESH_SETS for row in held_out_rows(name)]
-    outputs, code = run_triage([json.dumps(row) for row in rows], trained_model)
-    assert code == 0 and len(outputs) == len(rows)
-    for row, out in zip(rows, outputs, strict=True):
-        assert out["id"] == row["id"]
-    return {row["id"]: out for row, out in zip(rows, outputs, strict=True)}
-
-
 @pytest.mark.parametrize("name", FRESH_SETS)
 def test_held_out_messages_get_the_right_stage_and_priority(
-    held_out_outputs: dict[str, dict[str, Any]], name: str | tuple[str, ...]
+    triage_run: TriageRun, name: str | tuple[str, ...]
 ) -> None:
     rows = held_out_rows(name)
-    outputs = [held_out_outputs[row["id"]] for row in rows]
+    outputs = [triage_run.held_out[row["id"]] for row in rows]
 
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
