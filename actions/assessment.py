@@ -138,9 +138,14 @@ def _date_slots(
     stages: set[Stage],
     today: dt.date,
     sentence_stages: Mapping[int, set[Stage]] | None = None,
+    own_sentence_only: bool = False,
 ) -> dict[str, str]:
     """Which date slots the ``dates`` fill; ``sentence_stages`` maps a date's start offset
-    to the stages signalled in its own sentence (a date belongs to its own event first)."""
+    to the stages signalled in its own sentence (a date belongs to its own event first).
+
+    With ``own_sentence_only`` a date without a word saying what it is takes its slot
+    from its own sentence's stages only, never from ``stages`` of the whole message.
+    """
     slots: dict[str, str] = {}
     for parsed in dates:
         slot = DATE_SLOTS.get(parsed.kind) if parsed.kind else None
@@ -149,7 +154,9 @@ def _date_slots(
             # its own sentence, else in the message (a summons mentions the hearing, a
             # bailiff the eviction).
             own = (sentence_stages or {}).get(parsed.start) or set()
-            candidates = sorted(own, key=lambda s: -s.urgency) + sorted(stages, key=lambda s: -s.urgency)
+            candidates = sorted(own, key=lambda s: -s.urgency)
+            if not own_sentence_only:
+                candidates += sorted(stages, key=lambda s: -s.urgency)
             for stage in candidates:
                 if stage in _STAGE_DATE_SLOT:
                     slot = _STAGE_DATE_SLOT[stage]
@@ -223,12 +230,16 @@ def assess(
     # Escalation needs evidence: the model's S/P1 stage stands only with a cue.
     unconfirmed: Stage | None = None
     if model_stage in EVIDENCE_STAGES:
+        # A date is a cue only when its own words or its own sentence say what it is: a
+        # date slotted because the model said "eviction" would confirm the model by itself
+        # ("I started my new job Thursday Aug 14" is no eviction date).
+        date_cues = _date_slots(dates, signals, today, sentence_stages, own_sentence_only=True)
         cued = (
             model_stage in lexicon
             or model_stage is known_stage
             or (confirmed and known.get("confirm_stage") == model_stage.value)
             or (model_stage is Stage.crisis and crisis_cue)
-            or any(_DATE_EVIDENCE.get(slot) is model_stage for slot in found)
+            or any(_DATE_EVIDENCE.get(slot) is model_stage for slot in date_cues)
         )
         if not cued:
             signals.discard(model_stage)

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from actions.reading import read_sentences
-from actions.topic import about_rent
+from actions.topic import about_rent, speaks_as_tenant
 from vocabulary.stages import Stage, most_urgent_stage
 
 __all__ = ["OUT_OF_SCOPE_INTENT", "STAGE_INTENTS", "current_lexicon_stage", "gate_intent"]
@@ -29,8 +29,9 @@ STAGE_INTENTS: Mapping[Stage, str] = {
 _STAGE_INTENT_NAMES = frozenset(STAGE_INTENTS.values())
 
 #: Intents the lexicon may replace with a stage: the model heard no situation in them.
-#: Form answers (affirm, deny, dont_know, skip, inform_place), a request for a person,
-#: a landlord's question and the stage intents themselves are never replaced.
+#: Form answers (affirm, deny, dont_know, skip, inform_place), a request for a person
+#: and the stage intents themselves are never replaced; a landlord's question only when
+#: the message speaks as the tenant (LANDLORD_INTENTS).
 REPLACEABLE_INTENTS = frozenset(
     {
         "greet",
@@ -53,6 +54,9 @@ REPLACEABLE_INTENTS = frozenset(
         "ask_find_help",
     }
 )
+#: A landlord's intent that the lexicon may replace when the message speaks as the tenant
+#: ("ik huur al zes jaar ... ik moet naar de vrederechter" is no landlord's question).
+LANDLORD_INTENTS = frozenset({"landlord_tenant_not_paying"})
 #: Confidence given to an intent the gate sets (below the model's "trusted" 0.9, so
 #: assessment keeps checking the lexicon, and above the fallback threshold).
 GATE_CONFIDENCE = 0.8
@@ -85,7 +89,10 @@ def gate_intent(
         if not about_rent(text):
             return OUT_OF_SCOPE_INTENT, max(confidence, GATE_CONFIDENCE)
         return None
-    if lexicon_stages and intent in REPLACEABLE_INTENTS:
+    replaceable = intent in REPLACEABLE_INTENTS or (
+        intent in LANDLORD_INTENTS and speaks_as_tenant(text)
+    )
+    if lexicon_stages and replaceable:
         stage = current_lexicon_stage(text, today, language)
         if stage in STAGE_INTENTS:
             return STAGE_INTENTS[stage], GATE_CONFIDENCE

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from actions.gate import OUT_OF_SCOPE_INTENT, current_lexicon_stage, gate_intent
-from actions.topic import about_rent
+from actions.topic import about_rent, speaks_as_tenant
 from vocabulary.stages import Stage
 
 TODAY = dt.date(2026, 12, 5)
@@ -84,3 +84,37 @@ def test_out_of_scope_with_words_about_rent_takes_the_models_best_stage() -> Non
     ranking = [("out_of_scope", 0.9), ("report_arrears", 0.05), ("greet", 0.01)]
     assert gate_intent(text, "out_of_scope", 0.9, TODAY, ranking=ranking) == ("report_arrears", 0.8)
     assert gate_intent("ik ben bang van spinnen", "out_of_scope", 0.9, TODAY, ranking=ranking) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stage_intent"),
+    [
+        (
+            "Ik huur al zes jaar een appartement. Gisteren bracht de deurwaarder een "
+            "dagvaarding, ik moet volgende week donderdag naar de vrederechter.",
+            "report_court",
+        ),
+        ("My landlord changed the locks and we are outside with the kids", "report_locked_out"),
+    ],
+)
+def test_a_tenant_the_model_took_for_a_landlord_is_triaged(text: str, stage_intent: str) -> None:
+    assert gate_intent(text, "landlord_tenant_not_paying", 0.88, TODAY) == (stage_intent, 0.8)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mijn huurder betaalt al drie maanden niet, ik heb hem laten dagvaarden",
+        "Je suis propriétaire, mon locataire ne paie plus et l'audience est demain",
+        "I rent out a flat and my tenant has not paid, the court hearing is next week",
+    ],
+)
+def test_a_landlords_own_question_stays_a_landlords(text: str) -> None:
+    assert gate_intent(text, "landlord_tenant_not_paying", 0.9, TODAY) is None
+
+
+def test_the_voice_of_the_writer() -> None:
+    assert speaks_as_tenant("Ik huur al zes jaar een appartement")
+    assert speaks_as_tenant("mon propriétaire ne répond plus")
+    assert not speaks_as_tenant("mijn huurder betaalt niet, ik huur hem een studio")  # both: landlord wins
+    assert not speaks_as_tenant("de huur is te hoog")
