@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from actions.dates import parse_dates
 from vocabulary.lexicons import detect_stages, normalise
 from vocabulary.stages import Stage
 
@@ -91,6 +92,7 @@ _PAST_MARKERS = re.compile(
     r"|العام الماضي|السنه الماضيه|منذ سنوات|منذ سنه|قبل سنوات|قبل سنه"
     r")(?!\w)"
 )
+DAYS_IN_A_YEAR = 365
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
 # A year after these words is a date in the future or now, not a past event
 # ("tegen 2027", "until 2027", "jusqu'en 2027").
@@ -110,17 +112,34 @@ def is_past_event(sentence: str, today: dt.date, language: str | None = None) ->
     """Whether ``sentence`` tells of something a year or more ago (or in an earlier year).
 
     A sentence that also says "now" ("nu", "maintenant", "now", "vandaag") is about the
-    present as well and does not count as past.
+    present as well and does not count as past. An earlier year that belongs to a full
+    date less than a year before ``today`` is recent, not past: in January "het vonnis
+    werd betekend op 30 december 2026" is the current case.
     """
     folded = normalise(sentence, language)
     if _NOW.search(folded) or (language in (None, "nl") and _NOW_NL.search(folded)):
         return False
     if _PAST_MARKERS.search(folded):
         return True
+    recent_years: set[int] | None = None
     for match in _YEAR.finditer(folded):
-        if int(match.group(1)) < today.year and not _NOT_PAST_BEFORE_YEAR.search(folded[: match.start()]):
+        year = int(match.group(1))
+        if year >= today.year or _NOT_PAST_BEFORE_YEAR.search(folded[: match.start()]):
+            continue
+        if recent_years is None:  # parsed only when an earlier year is seen (rare)
+            recent_years = _years_of_recent_full_dates(sentence, today, language)
+        if year not in recent_years:
             return True
     return False
+
+
+def _years_of_recent_full_dates(sentence: str, today: dt.date, language: str | None) -> set[int]:
+    """The years written out in full dates of ``sentence`` less than a year before ``today``."""
+    return {
+        found.date.year
+        for found in parse_dates(sentence, today, language)
+        if str(found.date.year) in found.text and (today - found.date).days < DAYS_IN_A_YEAR
+    }
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,12 @@ def describe(
         "past": sorted(s.value for s in assessment.past) if assessment else [],
         "reasons": list(result.reasons) if result else [],
         "needs_human": bool(result and result.needs_human),
+        # Issue 11: the date itself whenever the judgment's service date is known.
+        "earliest_eviction_date": (
+            result.earliest_eviction_date.isoformat()
+            if result and result.earliest_eviction_date
+            else None
+        ),
     }
 
 

@@ -61,3 +61,21 @@ def test_events_a_year_or_more_ago_are_past(sentence: str, language: str) -> Non
 )
 def test_recent_and_present_events_are_not_past(sentence: str, language: str | None) -> None:
     assert not is_past_event(sentence, TODAY, language)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "past"),
+    [
+        # A full date of last December is weeks ago in January: the current case.
+        ("het vonnis werd betekend op 30 december 2026", "nl", False),
+        ("le jugement a été signifié le 30/12/2026", "fr", False),
+        ("on 12 March 2026 I got a letter", "en", False),
+        # A full date more than a year ago, or a bare earlier year, stays past.
+        ("op 3 januari 2026 kreeg ik een brief", "nl", True),
+        ("in 2021 kreeg ik al een ingebrekestelling", "nl", True),
+    ],
+)
+def test_an_earlier_year_in_a_full_date_within_a_year_is_recent(
+    sentence: str, language: str, past: bool
+) -> None:
+    assert is_past_event(sentence, dt.date(2027, 1, 10), language) is past

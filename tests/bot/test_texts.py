@@ -38,3 +38,13 @@ def test_the_next_opening_is_said_in_the_tenants_language() -> None:
     assert format_opening(wednesday, "fr") == "mercredi à 09:00"
     assert format_opening(wednesday, "en") == "on Wednesday at 09:00"
     assert format_opening(wednesday, "xx") == "woensdag om 09:00"
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_the_emergency_reminder_never_sends_danger_to_the_1712_advice_line(language: str) -> None:
+    # Issue 11: 1712 is no emergency line; acute danger is 101 or 112, said before 1712.
+    reminder = text("emergency_again", language)
+    for number in ("112", "101", "1813", "1712"):
+        assert number in reminder, number
+    after_violence = reminder[reminder.index("1813") :]
+    assert after_violence.index("101") < after_violence.index("1712")
