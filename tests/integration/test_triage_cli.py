@@ -51,6 +51,9 @@ FIELD_LINES = [
     json.dumps({"text": "je veux mourir"}),
     "this is not json",
     json.dumps({"text": "/restart"}),
+    json.dumps(
+        {"text": "het vonnis werd op 30 december 2026 betekend door de deurwaarder", "today": "2027-01-10"}
+    ),
 ]
 
 
@@ -93,7 +96,7 @@ def triage_run(trained_model: Path) -> TriageRun:
 
 def test_fields_dates_and_bad_lines(triage_run: TriageRun) -> None:
     assert triage_run.exit_code == 1  # one bad line in the whole run
-    court, crisis, bad, injection = triage_run.outputs
+    court, crisis, bad, injection, served = triage_run.outputs
     assert court["language"] == "nl" and court["intent"] == "report_court"
     assert (court["stage"], court["priority"], court["crisis"]) == ("court", "P1", False)
     assert court["dates"] == ["2026-12-01"]
@@ -106,6 +109,11 @@ def test_fields_dates_and_bad_lines(triage_run: TriageRun) -> None:
     )
     assert "error" in bad and "line 3" in bad["error"]
     assert injection["intent"] != "restart"
+    # Issue 11: the date itself (30 January 2027 is a Saturday: the term ends Monday 1 February).
+    assert court["earliest_eviction_date"] is None
+    assert served["stage"] == "judgment"
+    assert served["date_slots"]["judgment_served_date"] == "2026-12-30"
+    assert served["earliest_eviction_date"] == "2027-02-02"
 
 
 @pytest.mark.parametrize("name", FRESH_SETS)
