@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: setup run test test-fast lint validate unit train test-stories pytest clean nlu-report lang-report triage-report
+.PHONY: setup run test test-fast lint validate content-audit unit train test-stories pytest clean nlu-report lang-report triage-report
 
 VENV := .venv/bin
 
@@ -12,12 +12,12 @@ run: setup
 
 ## Set up, then lint, validate the Rasa data, train once if rasa_project/ changed, test the
 ## stories and run the whole test suite (unit, integration, browser). CI runs this.
-test: setup lint validate train test-stories pytest
+test: setup lint validate content-audit train test-stories pytest
 
 ## The fast tier: lint, validate the Rasa data and the unit tests; no trained model, no
 ## servers, no browser. Lint and validation run beside the unit tests (two jobs).
 test-fast: setup
-	$(MAKE) --no-print-directory -j2 --output-sync=target lint validate unit
+	$(MAKE) --no-print-directory -j2 --output-sync=target lint validate content-audit unit
 
 lint:
 	$(VENV)/ruff check bot actions vocabulary tests scripts
@@ -26,6 +26,12 @@ lint:
 validate:
 	RASA_TELEMETRY_ENABLED=false $(VENV)/rasa data validate --fail-on-warnings \
 	  --domain rasa_project/domain --data rasa_project/data --config rasa_project/config.yml
+
+## The curated content: exits non-zero on a verified fact or contact without a source.
+content-audit:
+	@mkdir -p var
+	$(VENV)/huurhulp content audit > var/content-audit.txt || { cat var/content-audit.txt; exit 1; }
+	@tail -n 3 var/content-audit.txt
 
 train:
 	$(VENV)/huurhulp train
