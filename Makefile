@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: setup run test test-fast lint validate content-audit unit train test-stories pytest clean nlu-report lang-report triage-report
+.PHONY: setup run test test-fast lint validate content-audit unit train test-stories pytest clean bench nlu-report lang-report triage-report
 
 VENV := .venv/bin
 
@@ -49,6 +49,10 @@ unit:
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache
+
+## Speed and memory, full stack beside raw Rasa, in one run (trains first if needed; ~6 min).
+bench: setup train
+	$(VENV)/python scripts/bench.py
 
 ## NLU cross-validation with intent F1 per language (trains 3 models; not part of `make test`).
 nlu-report: setup
