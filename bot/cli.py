@@ -10,14 +10,13 @@ import secrets
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 
 from bot.auth import hash_password, validate_new_password
 from bot.settings import PROJECT_ROOT, Settings, get_settings
-from bot.stack import Stack, StackError
+from bot.stack import Stack, StackError, StartInterrupted
 from bot.storage.database import Database
 from bot.storage.records import CaseworkerExists
 from bot.training import RASA_PROJECT, TrainingFailed, ensure_model, rasa_environment, rasa_executable
@@ -166,24 +165,40 @@ def _telegram_mode(settings: Settings) -> str:
 
 
 def cmd_run(_args: argparse.Namespace) -> int:
-    """Train if needed, start actions, Rasa and the gateway, stop them all on Ctrl-C."""
+    """Train if needed, start actions, Rasa and the gateway, keep them up until Ctrl-C or SIGTERM.
+
+    A part that stops on its own is restarted (``bot/supervisor.py``); only our own stop
+    signal stops everything.
+    """
+    from bot.supervisor import BackoffPolicy, Supervisor
+
     settings = get_settings()
     model, trained = ensure_model(settings.models_dir, settings.var_dir)
     print(f"model: {model} ({'freshly trained' if trained else 'up to date, not retrained'})")
     token = settings.rasa_token.get_secret_value() or secrets.token_urlsafe(24)
     stack = Stack(settings, model, token)
+    policy = BackoffPolicy(
+        initial=settings.restart_delay,
+        maximum=settings.restart_delay_max,
+        reset_after=settings.restart_reset_after,
+    )
 
     stopping = False
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
         nonlocal stopping
+        if not stopping:
+            log.info("%s received: stopping", signal.Signals(signum).name)
         stopping = True
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    print("starting action server, Rasa server and gateway (Rasa takes about 30 s)...")
+    print("starting action server, Rasa server and gateway (Rasa takes about 30 s)...", flush=True)
     try:
-        stack.start()
+        stack.start(should_stop=lambda: stopping)
+    except StartInterrupted:
+        print("stopped before start-up finished.")
+        return 0
     except StackError as error:
         print(f"start-up failed: {error}", file=sys.stderr)
         return 1
@@ -197,22 +212,16 @@ def cmd_run(_args: argparse.Namespace) -> int:
         f"  actions     {settings.effective_action_url}\n"
         f"  logs        {settings.log_dir}/\n"
         f"  telegram    {_telegram_mode(settings)}\n"
-        "Press Ctrl-C to stop."
+        "A part that stops is restarted. Press Ctrl-C to stop.",
+        flush=True,
     )
-    exit_code = 0
     try:
-        while not stopping:
-            dead = stack.first_exited()
-            if dead is not None:
-                print(f"{dead.name} stopped unexpectedly; see {dead.log_path}", file=sys.stderr)
-                exit_code = 1
-                break
-            time.sleep(0.5)
+        Supervisor(stack.processes, policy).run(should_stop=lambda: stopping)
     finally:
-        print("stopping gateway, Rasa server and action server...")
+        print("stopping gateway, Rasa server and action server...", flush=True)
         stack.stop()
-        print("stopped.")
-    return exit_code
+        print("stopped.", flush=True)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -96,6 +96,26 @@ class Settings(BaseSettings):
     telegram_messages_per_second: float = Field(
         default=30.0, gt=0, le=1000, description="Most messages per second to Telegram in all."
     )
+    restart_delay: float = Field(
+        default=1.0,
+        gt=0,
+        le=600,
+        description=(
+            "`huurhulp run`: seconds before restarting a part that stopped; doubles with each "
+            "failure in a row."
+        ),
+    )
+    restart_delay_max: float = Field(
+        default=60.0, gt=0, le=3600, description="`huurhulp run`: the longest wait before a restart."
+    )
+    restart_reset_after: float = Field(
+        default=120.0,
+        gt=0,
+        le=86400,
+        description=(
+            "`huurhulp run`: seconds a restarted part must stay healthy before its delay starts over."
+        ),
+    )
     widget_origins: str = Field(
         default="*",
         description=(
@@ -139,6 +159,12 @@ class Settings(BaseSettings):
             if origin != "*" and not re.fullmatch(r"https?://[^/\s?#]+", origin):
                 raise ValueError(f"{origin!r} is not an origin such as https://www.example.org (no path)")
         return ",".join(origins)
+
+    @validator("restart_delay_max")
+    def _max_not_below_delay(cls, value: float, values: dict[str, Any]) -> float:  # noqa: N805
+        if "restart_delay" in values and value < values["restart_delay"]:
+            raise ValueError("HUURHULP_RESTART_DELAY_MAX must not be below HUURHULP_RESTART_DELAY")
+        return value
 
     @validator("database_url")
     def _valid_database_url(cls, value: str) -> str:  # noqa: N805

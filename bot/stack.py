@@ -1,8 +1,9 @@
-"""Start, watch and stop the three processes: action server, Rasa server, gateway.
+"""Start and stop the three processes: action server, Rasa server, gateway.
 
 ``huurhulp run`` uses this, and so do the integration tests, so what is tested is what
 runs. Every child gets its own process group, so one Ctrl-C reaches only us and we stop
-the children in order (gateway, Rasa, actions) instead of all at once.
+the children in order (gateway, Rasa, actions) instead of all at once. While
+``huurhulp run`` runs, :mod:`bot.supervisor` restarts a child that stops.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -30,6 +32,10 @@ class StackError(RuntimeError):
     """A process did not start or did not become healthy in time."""
 
 
+class StartInterrupted(StackError):
+    """Asked to stop (Ctrl-C, SIGTERM) before every process was healthy."""
+
+
 @dataclass
 class ManagedProcess:
     """One child process, its log file and how to tell it is ready."""
@@ -39,13 +45,25 @@ class ManagedProcess:
     health_url: str
     log_path: Path
     env: dict[str, str]
+    #: HTTP statuses of ``health_url`` that mean "the process is up and serving". The
+    #: gateway's /healthz answers 503 while Rasa or the action server is down, and the
+    #: gateway is still up then (it gives tenants the honest reply).
+    live_statuses: tuple[int, ...] = (200,)
     popen: subprocess.Popen[bytes] | None = None
     _log_file: IO[bytes] | None = field(default=None, repr=False)
+    _group_cleared: bool = field(default=False, repr=False)
 
-    def start(self) -> None:
-        """Launch the process in its own session, output to its log file."""
+    def start(self, note: str = "") -> None:
+        """Launch the process in its own session, output to its log file (appended;
+        ``note`` is written there first, e.g. that this is a restart)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if self._log_file is not None:
+            self._log_file.close()
         self._log_file = self.log_path.open("ab")
+        if note:
+            self._log_file.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {note} ---\n".encode())
+            self._log_file.flush()
+        self._group_cleared = False
         self.popen = subprocess.Popen(
             self.command,
             cwd=PROJECT_ROOT,
@@ -65,9 +83,19 @@ class ManagedProcess:
         """Whether the process is alive."""
         return self.popen is not None and self.popen.poll() is None
 
+    @property
+    def returncode(self) -> int | None:
+        """Exit code once it stopped (negative: the signal that killed it); None while running."""
+        return self.popen.poll() if self.popen is not None else None
+
     def stop(self, timeout: float = 15.0) -> None:
-        """SIGTERM the process group, then SIGKILL what is left after ``timeout``."""
-        if self.popen is None:
+        """SIGTERM the process group, then SIGKILL what is left after ``timeout``.
+
+        Whatever else is still in the group once the leader is gone (a child that ignored
+        SIGTERM, or the orphans of a leader that died on its own) gets SIGKILL. Stopping
+        again does nothing until the next :meth:`start`.
+        """
+        if self.popen is None or self._group_cleared:
             return
         if self.popen.poll() is None:
             _signal_group(self.popen.pid, signal.SIGTERM)
@@ -76,8 +104,8 @@ class ManagedProcess:
             except subprocess.TimeoutExpired:
                 _signal_group(self.popen.pid, signal.SIGKILL)
                 self.popen.wait(5)
-        else:
-            _signal_group(self.popen.pid, signal.SIGKILL)  # reap orphans of a dead leader
+        _signal_group(self.popen.pid, signal.SIGKILL)  # no orphans left in the group
+        self._group_cleared = True
         if self._log_file:
             self._log_file.close()
             self._log_file = None
@@ -197,6 +225,7 @@ class Stack:
             health_url=f"http://{settings.host}:{settings.port}/healthz",
             log_path=logs / "gateway.log",
             env=gateway_env,
+            live_statuses=(200, 503),
         )
 
     @property
@@ -217,21 +246,29 @@ class Stack:
             f'  db: "{tracker_db}"\n'
         )
 
-    def start(self, timeout: float = 240.0) -> None:
-        """Start all three and wait until each answers its health check."""
+    def start(self, timeout: float = 240.0, should_stop: Callable[[], bool] | None = None) -> None:
+        """Start all three and wait until each answers its health check (200).
+
+        ``should_stop`` is asked while waiting; when it says so, everything started is
+        stopped and :class:`StartInterrupted` is raised.
+        """
         try:
             for process in self.processes:
                 process.start()
             deadline = time.monotonic() + timeout
             for process in self.processes:
-                self._wait_healthy(process, deadline)
+                self._wait_healthy(process, deadline, should_stop or (lambda: False))
         except BaseException:
             self.stop()
             raise
 
-    def _wait_healthy(self, process: ManagedProcess, deadline: float) -> None:
+    def _wait_healthy(
+        self, process: ManagedProcess, deadline: float, should_stop: Callable[[], bool]
+    ) -> None:
         with httpx.Client(timeout=2.0) as client:
             while time.monotonic() < deadline:
+                if should_stop():
+                    raise StartInterrupted(f"stopped while waiting for {process.name}")
                 if not process.running():
                     raise StackError(
                         f"{process.name} exited early; log {process.log_path}:\n{process.log_tail()}"
@@ -249,7 +286,3 @@ class Stack:
         """Stop gateway, Rasa and actions, in that order."""
         for process in reversed(self.processes):
             process.stop()
-
-    def first_exited(self) -> ManagedProcess | None:
-        """A process that died, if any."""
-        return next((p for p in self.processes if p.popen is not None and not p.running()), None)
