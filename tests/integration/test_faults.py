@@ -68,6 +68,13 @@ def test_killed_parts_give_honest_replies_and_keep_messages(doomed_stack: Runnin
     try:
         messages = db.conversations.messages_after(tenant.conversation_id)
         statuses = [m.status for m in messages if m.direction == "in"]
+        cases = {
+            tenant_id: db.cases.open_for_conversation(tenant_id)
+            for tenant_id in (tenant.conversation_id, other.conversation_id)
+        }
     finally:
         db.dispose()
     assert statuses == ["handled", "failed", "queued"]
+    # Each tenant has a case for a person, opened because the bot could not answer.
+    for case in cases.values():
+        assert case is not None and case.status == "waiting" and case.reason == "bot_unavailable"
