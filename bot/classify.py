@@ -134,9 +134,7 @@ def describe(
         "needs_human": bool(result and result.needs_human),
         # Issue 11: the date itself whenever the judgment's service date is known.
         "earliest_eviction_date": (
-            result.earliest_eviction_date.isoformat()
-            if result and result.earliest_eviction_date
-            else None
+            result.earliest_eviction_date.isoformat() if result and result.earliest_eviction_date else None
         ),
     }
 
