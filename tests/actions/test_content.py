@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -44,7 +45,46 @@ REQUIRED_TOPICS = {
     "emergency",
     "landlord_options",
     "social_housing",
+    # Issue 11: the answers that were missing.
+    "winter_stop",
+    "other_region",
+    "belongings",
+    "rent_allowance",
+    "lease_end",
+    "appeal",
+    "judge_options",
+    "interpreter",
+    "after_eviction",
+    "debt_help",
+    "tele_onthaal",
 }
+# Issue 11: legal facts must not cite commercial landlord services or blogs, law firms'
+# marketing, translation or text-copy databases, a political party or unrelated sites.
+WEAK_SOURCE_DOMAINS = (
+    "onbetaalde-huur.be",
+    "mexp.be",
+    "huurproblemen.be",
+    "smovin.app",
+    "immo.vlan.be",
+    "jureca.be",
+    "elfri.be",
+    "code544.be",
+    "huren-wonen.be",
+    "nsz.be",
+    "n-va.be",
+    "mondialewerken.be",
+    "diekeure.be",
+    "watwat.be",
+    "plusmagazine",
+    "wordscope.be",
+    "dierengarantie.be",
+    "intranet.ucll.be",
+    "wikisum.wiki",
+    "askwikinow.com",
+    "crwflags.com",
+    "refli.be",
+    "vilters-vanhemel.be",
+)
 MAX_CHAT_TEXT = 650  # "chat-sized": ~600 characters per language, a little slack for French
 
 
@@ -151,6 +191,67 @@ def test_five_day_notice_says_the_days_exactly() -> None:
     assert not topic.verified and topic.review_note
 
 
+def test_no_info_topic_cites_a_weak_source() -> None:
+    for topic in content_store.load_info_topics().values():
+        cited = [source.source for source in topic.sources] + [amount.source for amount in topic.amounts]
+        for citation in cited:
+            weak = [domain for domain in WEAK_SOURCE_DOMAINS if domain in citation]
+            assert not weak, f"{topic.id}: cites {citation}"
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "needles"),
+    [
+        # the one-month deadlines after service (issue 11: after a judgment)
+        ("appeal", {"nl": "één maand", "fr": "un mois", "en": "one month"}),
+        # 4 years on the waiting list; apply within 9 months of the new lease
+        ("rent_allowance", {"nl": "9 maanden", "fr": "9 mois", "en": "9 months"}),
+        # tenant 3 months, landlord 6 months
+        ("lease_end", {"nl": "6 maanden", "fr": "6 mois", "en": "6 months"}),
+        ("debt_help", {"nl": "arbeidsrechtbank", "fr": "tribunal du travail", "en": "labour court"}),
+        ("judge_options", {"nl": "afbetalingsplan", "fr": "plan de paiement", "en": "payment plan"}),
+        ("interpreter", {"nl": "tolk", "fr": "interprète", "en": "interpreter"}),
+    ],
+)
+def test_new_answers_state_the_key_fact(topic_id: str, needles: dict[str, str]) -> None:
+    topic = content_store.get_info_topic(topic_id)
+    for lang, needle in needles.items():
+        assert needle in topic.text[lang], f"{topic_id}/{lang}: {needle!r} missing"
+
+
+@pytest.mark.parametrize(
+    ("topic_id", "numbers"),
+    [
+        ("rent_allowance", ("4", "9")),
+        ("lease_end", ("3", "6")),
+        ("tele_onthaal", ("106", "1813", "112", "101")),
+        ("after_eviction", ("101", "112", "vlaanderen.be/sociaalhuren")),
+        ("social_housing", ("vlaanderen.be/sociaalhuren",)),
+    ],
+)
+def test_numbers_are_the_same_in_every_language(topic_id: str, numbers: tuple[str, ...]) -> None:
+    topic = content_store.get_info_topic(topic_id)
+    for lang in LANGUAGES:
+        for number in numbers:
+            assert number in topic.text[lang], f"{topic_id}/{lang}: {number!r} missing"
+
+
+def test_interpreter_answer_promises_no_free_interpreter() -> None:
+    # Who appoints and pays an interpreter in a civil case was not sourced: the answer
+    # sends the tenant to the registry and must not say the interpreter is free.
+    topic = content_store.get_info_topic("interpreter")
+    assert "gratis" not in topic.text["nl"] and "free" not in topic.text["en"]
+    assert not topic.verified and topic.review_note
+
+
+def test_unsourced_limburg_shelter_facts_stay_unverified() -> None:
+    # The Limburg crisis reception and night shelter come from regional news only.
+    topic = content_store.get_info_topic("after_eviction")
+    assert not topic.verified
+    news = [source for source in topic.sources if "hln.be" in source.source or "tvl.be" in source.source]
+    assert news and not any(source.verified for source in news)
+
+
 def test_text_falls_back_to_dutch() -> None:
     assert content_store.info_text("ocmw", "de") == content_store.get_info_topic("ocmw").text["nl"]
     assert content_store.info_text("ocmw", "fr").startswith("Chaque commune")
@@ -198,6 +299,7 @@ def test_loader_rejects_id_that_differs_from_file_name(tmp_path: Path) -> None:
 
 def test_loader_rejects_verified_topic_with_unverified_source(tmp_path: Path) -> None:
     data = _raw(content_store.INFO_DIR / "caw.yml")
+    data["verified"] = True
     data["sources"][0]["verified"] = False
     bad = _write(tmp_path / "caw.yml", data)
     with pytest.raises(ContentError, match="at verified"):
@@ -206,9 +308,11 @@ def test_loader_rejects_verified_topic_with_unverified_source(tmp_path: Path) ->
 
 def test_loader_accepts_unquoted_yaml_dates(tmp_path: Path) -> None:
     text = (content_store.INFO_DIR / "caw.yml").read_text(encoding="utf-8")
+    checked = _raw(content_store.INFO_DIR / "caw.yml")["checked"]
     bad = tmp_path / "caw.yml"
-    bad.write_text(text.replace('"2026-11-25"', "2026-11-25"), encoding="utf-8")
-    assert content_store.load_info_topic(bad).checked == "2026-11-25"
+    bad.write_text(re.sub(r"[\"'](\d{4}-\d{2}-\d{2})[\"']", r"\1", text), encoding="utf-8")
+    assert f'"{checked}"' not in bad.read_text(encoding="utf-8")
+    assert content_store.load_info_topic(bad).checked == checked
 
 
 def test_region_loader_rejects_a_postcode_in_two_municipalities(tmp_path: Path) -> None:
