@@ -17,7 +17,7 @@ from anyio import to_thread
 
 from bot import texts
 from bot.escalation import needs_emergency_numbers
-from bot.hub import Hub, conversation_topic
+from bot.hub import CONSOLE_TOPIC, Hub, console_change, conversation_topic
 from bot.messages import Button, Outbound
 from bot.office_hours import OfficeHours
 from bot.rasa_client import RasaClient, RasaUnavailable
@@ -94,20 +94,24 @@ class HandoffService:
 
     def case_queued(self, case: CaseRecord) -> None:
         """Tell open console pages about a new or escalated case (after the commit)."""
-        self.hub.publish("console", {"type": "case", "case_id": case.id, "priority": case.priority})
+        self._announce("queued", case.conversation_id, case.id)
         log.info(
             "case %s for conversation %s: %s %s", case.id, case.conversation_id, case.priority, case.stage
         )
 
     def waiting_cancelled(self, conversation_id: str) -> None:
         """Tell open console pages that a tenant stopped waiting."""
-        self.hub.publish("console", {"type": "cancelled", "conversation_id": conversation_id})
+        self._announce("cancelled", conversation_id)
 
     def tenant_wrote(self, conversation_id: str, message_id: int) -> None:
-        """Tell open console pages that a tenant message arrived."""
-        self.hub.publish(
-            "console", {"type": "message", "conversation_id": conversation_id, "message_id": message_id}
-        )
+        """Tell open console pages that a tenant message arrived for the person (stored)."""
+        self._announce("message", conversation_id, message_id=message_id)
+
+    def _announce(
+        self, what: str, conversation_id: str, case_id: int | None = None, message_id: int | None = None
+    ) -> None:
+        """The one place the console is told about changes (after the commit; ids only)."""
+        self.hub.publish(CONSOLE_TOPIC, console_change(what, conversation_id, case_id, message_id))
 
     # Caseworker side -----------------------------------------------------------------
 
@@ -126,6 +130,7 @@ class HandoffService:
             return case, told
 
         case, told = await to_thread.run_sync(self.db.in_transaction, work)
+        self._announce("claimed", case.conversation_id, case.id)
         if told:
             await self._deliver(case.conversation_id, case.channel, told)
         return case
@@ -133,6 +138,7 @@ class HandoffService:
     async def reply(self, case_id: int, caseworker: CaseworkerRecord, text: str) -> MessageRecord:
         """A caseworker's message: holder check, store and audit in one transaction, then delivered."""
         message = await to_thread.run_sync(self.db.cases.reply, case_id, caseworker.id, text)
+        self._announce("message", message.conversation_id, case_id, message.id)
         await self._deliver(message.conversation_id, None, [message])
         return message
 
@@ -140,11 +146,14 @@ class HandoffService:
         self, case_id: int, caseworker: CaseworkerRecord, target: CaseworkerRecord
     ) -> CaseRecord:
         """Give the case to a colleague (audited in the same transaction)."""
-        return await to_thread.run_sync(self.db.cases.transfer, case_id, caseworker.id, target.id)
+        case = await to_thread.run_sync(self.db.cases.transfer, case_id, caseworker.id, target.id)
+        self._announce("transferred", case.conversation_id, case.id)
+        return case
 
     async def release(self, case_id: int, caseworker: CaseworkerRecord) -> CaseRecord:
         """Hand the conversation back to the bot and tell Rasa, so the bot knows."""
         case = await to_thread.run_sync(self.db.cases.release, case_id, caseworker.id)
+        self._announce("released", case.conversation_id, case.id)
         try:
             turn = await self.rasa.trigger_intent(case.conversation_id, HANDED_BACK_INTENT)
             replies = turn.replies
@@ -154,6 +163,7 @@ class HandoffService:
         if not replies:
             replies = cancelled_replies(case.language)
         stored = await to_thread.run_sync(self.db.conversations.store_outbound, case.conversation_id, replies)
+        self._announce("message", case.conversation_id, case.id)  # the bot's (or our) words to the tenant
         await self._deliver(case.conversation_id, case.channel, stored)
         return case
 
@@ -171,6 +181,7 @@ class HandoffService:
             return case, told
 
         case, told = await to_thread.run_sync(self.db.in_transaction, work)
+        self._announce("closed", case.conversation_id, case.id)
         await self._deliver(case.conversation_id, case.channel, told)
         return case
 
@@ -182,12 +193,12 @@ class HandoffService:
         """Push stored messages to the tenant: live hub, plus the channel's own sender.
 
         ``channel`` None: every sender is woken (they only deliver what their outbox holds).
+        The console was already told by the action (:meth:`_announce`).
         """
         for message in messages:
             self.hub.publish(
                 conversation_topic(conversation_id), {"type": "message", "message": message.to_dict()}
             )
-        self.hub.publish("console", {"type": "message", "conversation_id": conversation_id})
         senders = list(self.senders.values()) if channel is None else [self.senders.get(channel)]
         for sender in senders:
             if sender is not None:

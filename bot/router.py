@@ -188,6 +188,8 @@ class Router:
         if about_language is not None:
             stored = await self._answer(start, decision.language, notice + about_language, _Answer("handled"))
             log.info("conversation %s: language message %s handled", start.conversation.id, start.message_id)
+            if start.conversation.state in (ConversationState.WAITING, ConversationState.CASEWORKER):
+                self.handoff.tenant_wrote(start.conversation.id, start.message_id)  # the person reads it
             return RouteResult(replies=stored, language=decision.language, state=start.conversation.state)
         state = start.conversation.state
         if bot_answers(state) or state is ConversationState.CLOSED:
