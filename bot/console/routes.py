@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import yaml
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from limits import parse as parse_limit
 from limits.storage import MemoryStorage
@@ -24,7 +24,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 from bot.auth import hash_password, needs_rehash, verify_password
 from bot.channels.webchat import read_json_object
-from bot.dependencies import DatabaseDep, HandoffDep, SettingsDep, get_login_limiter
+from bot.console import live
+from bot.dependencies import DatabaseDep, HandoffDep, HubDep, SettingsDep, get_login_limiter
 from bot.errors import ApiError
 from bot.escalation import CASE_OUTCOMES
 from bot.router import clean_text
@@ -370,6 +371,18 @@ async def close(case_id: int, request: Request, handoff: HandoffDep, user: Curre
     except CaseConflict as error:
         raise _conflict(error) from None
     return {"case": _case_json(case)}
+
+
+@api.websocket("/live")
+async def live_updates(websocket: WebSocket, db: DatabaseDep, hub: HubDep) -> None:
+    """What changed (ids only), pushed to the console pages; they re-fetch through this API.
+
+    Needs the session cookie (401 without one) and the console's own origin (403).
+    Frames: ``{"type": "ready"}``, ``{"type": "ping"}`` and ``{"type": "change", "what":
+    "queued|claimed|transferred|released|closed|cancelled|message", "conversation_id",
+    "case_id"?, "message_id"?}``. See ``bot/console/live.py``.
+    """
+    await live.serve(websocket, db, hub, websocket.cookies.get(COOKIE))
 
 
 @api.get("/caseworkers")

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import APIWebSocketRoute
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketDenialResponse
 
 from bot.auth import hash_password
 from bot.settings import Settings
@@ -69,6 +71,11 @@ def test_every_console_route_needs_a_login(client: TestClient) -> None:
     assert len(api_routes) >= 12
     for route in api_routes:
         path = route.path.replace("{case_id}", "1")
+        if isinstance(route, APIWebSocketRoute):  # the live updates: refused at the handshake
+            with pytest.raises(WebSocketDenialResponse) as denied, client.websocket_connect(path):
+                pass
+            assert denied.value.status_code == 401, path
+            continue
         for method in route.methods - {"HEAD"}:
             if path == "/api/console/login":
                 continue
