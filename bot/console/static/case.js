@@ -1,10 +1,13 @@
-// One case: summary, intake answers, the transcript (polled every 2 s), reply with canned
-// replies, internal notes, and claim / transfer / release / close.
+// One case: summary, intake answers, the transcript (updated when the live connection says
+// this conversation changed; polled every 2 s while it is down, every 30 s as a safety net
+// while it is up), reply with canned replies, internal notes, and claim / transfer /
+// release / close.
 "use strict";
 
 (() => {
   const { api, el, badge, flagList, notify, errorText, label, claimantName } = HH;
   const POLL_MS = 2000;
+  const SAFETY_POLL_MS = 30000;
   const $ = (id) => document.getElementById(id);
   const caseId = location.pathname.replace(/\/+$/, "").split("/").pop();
   const notice = $("notice");
@@ -235,10 +238,17 @@
       if (data.case && started === version) renderCase(data.case);
       if (notice.dataset.kind === "offline") notify(notice, "");
     } catch (error) {
-      if (error.status === 404) { notify(notice, errorText(error), "error"); return; }
+      if (error.status === 404) { notify(notice, errorText(error), "error"); return false; }
       if (error.status !== 401) notify(notice, "Bijwerken lukt niet. Nieuwe poging…", "offline");
     }
-    setTimeout(poll, POLL_MS);
+    return true;
+  }
+
+  const updates = HH.poller(poll, () => (HH.live.state === "live" ? SAFETY_POLL_MS : POLL_MS));
+
+  // A change of this case, or of its conversation (messages, a later case of the same tenant).
+  function concernsThisCase(change) {
+    return String(change.case_id) === caseId || (current && change.conversation_id === current.conversation_id);
   }
 
   // Runs a state-changing request; the answer's case replaces the shown one.
@@ -346,6 +356,11 @@
   }
   HH.initPage()
     .then(load)
-    .then(() => { setTimeout(poll, POLL_MS); setInterval(tick, 1000); })
+    .then(() => {
+      updates.later();
+      HH.live.connect({ onChange: (change) => { if (concernsThisCase(change)) updates.soon(); },
+        onState: () => updates.soon() });
+      setInterval(tick, 1000);
+    })
     .catch((error) => { if (error.status !== 401) notify(notice, errorText(error), "error"); });
 })();

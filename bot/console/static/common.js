@@ -248,8 +248,97 @@
     return "Geen verbinding met de server. Probeer opnieuw.";
   }
 
+  // Runs `task` again `delay()` ms after each run; `soon()` runs it at once (a call during a
+  // run makes exactly one more run right after it, so no change is missed and a burst costs
+  // one extra request), `later()` after `delay()`. `task` returning false stops the poller.
+  function poller(task, delay) {
+    let timer = null;
+    let running = false;
+    let again = false;
+    let stopped = false;
+    async function run() {
+      if (stopped) return;
+      if (running) { again = true; return; }
+      clearTimeout(timer);
+      timer = null;
+      running = true;
+      let result;
+      try { result = await task(); } catch { result = undefined; }
+      running = false;
+      if (result === false) { stopped = true; return; }
+      if (again) { again = false; run(); return; }
+      timer = setTimeout(run, delay());
+    }
+    return { soon: run, later: () => { clearTimeout(timer); timer = setTimeout(run, delay()); } };
+  }
+
+  // Live updates over one WebSocket (/api/console/live, the session cookie logs it in).
+  // Frames only say what changed ({type: "change", what, conversation_id, case_id?}); the
+  // page re-fetches through the API. While the socket is down the page polls as before and
+  // the socket reconnects with backoff (1 s doubling to 30 s, jittered; at once when the
+  // browser is back online). <body data-connection="live|polling"> shows which is in use.
+  const LIVE_PATH = "/api/console/live";
+  const BACKOFF_MS = [1000, 30000];
+  const SILENCE_MS = 70000;       // the server pings every 25 s: silence this long means dead
+  const SESSION_ENDED = 4401;
+  const live = {
+    state: "polling",
+    connect({ onChange, onState }) {
+      let socket = null;
+      let attempt = 0;
+      let retryTimer = null;
+      let watchdog = null;
+      const setState = (next) => {
+        document.body.dataset.connection = next;
+        if (next === live.state) return;
+        live.state = next;
+        if (onState) onState(next);
+      };
+      const retry = () => {
+        clearTimeout(retryTimer);
+        const base = Math.min(BACKOFF_MS[1], BACKOFF_MS[0] * 2 ** attempt);
+        attempt += 1;
+        retryTimer = setTimeout(open, base / 2 + Math.random() * base / 2);
+      };
+      const heard = () => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => { if (socket) socket.close(); }, SILENCE_MS);
+      };
+      function open() {
+        clearTimeout(retryTimer);
+        if (socket) return;
+        if (typeof WebSocket !== "function") return;          // polling only
+        let ws;
+        try {
+          ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + LIVE_PATH);
+        } catch { retry(); return; }
+        socket = ws;
+        heard();
+        ws.onmessage = (message) => {
+          heard();
+          let frame;
+          try { frame = JSON.parse(message.data); } catch { return; }
+          if (frame.type === "ready") { attempt = 0; setState("live"); }
+          else if (frame.type === "change" && onChange) onChange(frame);
+        };
+        ws.onclose = (event) => {
+          if (socket !== ws) return;
+          socket = null;
+          clearTimeout(watchdog);
+          setState("polling");
+          // The session ended: the next API call sends the caseworker to the login page.
+          if (event.code === SESSION_ENDED) { loadMe().then(retry, () => {}); return; }
+          retry();
+        };
+      }
+      window.addEventListener("online", () => { if (!socket) { attempt = 0; open(); } });
+      setState("polling");
+      open();
+    },
+  };
+
   window.HH = {
-    api, ApiError, initPage, claimantName, el, badge, flagList, notify, errorText, label, triageReason,
+    api, ApiError, initPage, poller, live, claimantName, el, badge, flagList, notify, errorText, label, triageReason,
     parseTime, formatDateTime, formatDuration, formatAnswer, timeElement,
     PRIORITIES, STAGES, LANGUAGES, CHANNELS, STATUSES, OUTCOMES, HANDOFF_REASONS,
     get me() { return me; },

@@ -1,10 +1,13 @@
-// The shared queue: three lists polled every 2.5 s, live waiting times, claim buttons,
-// and a banner (plus the tab title) when a new S or P1 case starts waiting.
+// The shared queue: three lists, updated when the live connection says a case changed
+// (polled every 2.5 s while it is down, every 30 s as a safety net while it is up), live
+// waiting times, claim buttons, and a banner (plus the tab title) when a new S or P1 case
+// starts waiting.
 "use strict";
 
 (() => {
   const { api, el, badge, flagList, notify, errorText, label } = HH;
   const POLL_MS = 2500;
+  const SAFETY_POLL_MS = 30000;
   const STATUSES = ["waiting", "caseworker", "closed"];
   const URGENT = ["S", "P1"];
   const STORE = "huurhulp-console-urgent";
@@ -169,8 +172,9 @@
     } catch (error) {
       if (error.status !== 401) { offline = true; notify(notice, "Bijwerken lukt niet: " + errorText(error), "error"); }
     }
-    setTimeout(poll, POLL_MS);
   }
+
+  const updates = HH.poller(poll, () => (HH.live.state === "live" ? SAFETY_POLL_MS : POLL_MS));
 
   async function claim(c, button) {
     button.disabled = true;
@@ -189,7 +193,10 @@
   }
 
   HH.initPage().then(() => {
-    poll();
+    updates.soon();
+    // A new message changes nothing in the lists; every other change may.
+    HH.live.connect({ onChange: (change) => { if (change.what !== "message") updates.soon(); },
+      onState: () => updates.soon() });
     setInterval(tick, 1000);
   }).catch((error) => {
     if (error.status !== 401) notify(notice, errorText(error), "error");
