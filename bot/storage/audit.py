@@ -23,6 +23,11 @@ AUDIT_ACTIONS = (
     "transferred",
     "released",
     "closed",
+    "erased",  # the tenant erased the conversation (its open case, if any, closed as erased)
+    "expired",  # the retention purge closed an open case that was idle for the whole period
+    "purged",  # a retention purge run erased conversations (how many)
+    "consent_given",
+    "consent_withdrawn",
 )
 #: The only keys an audit event's detail may have. Values must be scalars (strings of at
 #: most AUDIT_DETAIL_MAX_CHARS): message and note text never reach the audit trail.

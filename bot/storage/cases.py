@@ -8,6 +8,7 @@ The urgency rules come from :mod:`bot.escalation`; nothing here decides them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from bot.storage.audit import add_audit_event
 from bot.storage.conversations import add_outbound
 from bot.storage.engine import TransactionSource
 from bot.storage.models import Case, CaseNote, Caseworker, Conversation, utcnow
+from bot.storage.privacy import record_consent, strip_intake, withdrawn_consent
 from bot.storage.records import (
     CaseConflict,
     CaseNotFound,
@@ -44,6 +46,8 @@ CASE_STATUSES = tuple(status.value for status in CaseStatus)
 WAITING = CaseStatus.WAITING.value
 HELD = CaseStatus.CASEWORKER.value
 CLOSED = CaseStatus.CLOSED.value
+#: The handoff reason the intake sends when the tenant agreed to pass the conversation on.
+CONSENT_REASON = "consent"
 
 
 def _triage(row: Case) -> CaseTriage:
@@ -92,8 +96,15 @@ class Cases:
         database refuses one as well).
         """
         parsed = HandoffSignal.parse(signal)
+        # The tenant's consent to pass the intake on arrives with the signal it triggers.
+        consenting = parsed.reason == CONSENT_REASON and parsed.answers.get("handoff_consent") is True
         with self._tx.write() as session:
             conversation = lock_conversation(session, conversation_id)
+            if not consenting and withdrawn_consent(session, conversation_id):
+                # Consent was withdrawn: later signals (which still carry the old answers)
+                # bring no intake details back.
+                parsed = replace(parsed, answers={}, flags=())
+                strip_intake(session, conversation)
             existing = open_case_row(session, conversation_id)
             if conversation.state == ConversationState.CLOSED.value:
                 apply_event(session, conversation, existing, Event.TENANT_RETURNED)
@@ -122,6 +133,9 @@ class Cases:
             else:
                 _write_triage(existing, escalate(_triage(existing), parsed))
             session.flush()
+            if consenting:
+                record_consent(session, conversation, existing.id, parsed.language or conversation.language)
+                add_audit_event(session, None, "consent_given", existing.id)
             return load_case(session, existing.id)
 
     def get(self, case_id: int) -> CaseRecord:

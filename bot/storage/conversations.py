@@ -53,7 +53,12 @@ def add_inbound(
     media: Mapping[str, Any] | None = None,
     attachment: bool = False,
 ) -> int:
-    """Store a tenant message in the current transaction; returns its id."""
+    """Store a tenant message in the current transaction; returns its id.
+
+    An erased conversation takes no more messages (:class:`ConversationNotFound`).
+    """
+    if conversation.erased_at is not None:
+        raise ConversationNotFound(conversation.id)
     payload: dict[str, Any] = {}
     if pressed_payload:
         payload["pressed"] = pressed_payload
@@ -79,8 +84,14 @@ def add_outbound(
     replies: Sequence[Outbound],
     caseworker_id: int | None = None,
 ) -> list[Message]:
-    """Store replies to the tenant in the current transaction, queued for a pushing channel."""
+    """Store replies to the tenant in the current transaction, queued for a pushing channel.
+
+    Nothing is stored for an erased conversation (a turn that was under way when the tenant
+    erased it must not write its replies back).
+    """
     rows: list[Message] = []
+    if conversation.erased_at is not None:
+        return rows
     for reply in replies:
         row = Message(
             conversation_id=conversation.id,
@@ -165,10 +176,12 @@ class Conversations:
     def authorised(self, conversation_id: str, token: str) -> ConversationRecord | None:
         """The web conversation if ``token`` is its bearer token, else None (one query).
 
-        Raises :class:`ConversationNotFound` when there is no such conversation.
+        Raises :class:`ConversationNotFound` when there is no such conversation, or it was erased.
         """
         with self._tx.read() as session:
             row = _conversation(session, conversation_id)
+            if row.erased_at is not None:
+                raise ConversationNotFound(conversation_id)  # erased: as if it never was
             if row.channel != "web" or row.token_hash is None:
                 return None
             if not hmac.compare_digest(row.token_hash, hash_token(token)):

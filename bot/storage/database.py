@@ -1,9 +1,10 @@
 """The storage interface: one :class:`Database` with an object per area.
 
-``db.conversations``, ``db.cases``, ``db.caseworkers``, ``db.outbox`` and ``db.audit``
-each open their own transaction per call. ``with db.transaction() as store:`` gives the
-same five areas inside one transaction, for work that must be atomic (a tenant turn's
-answer, a caseworker's action with its message to the tenant).
+``db.conversations``, ``db.cases``, ``db.caseworkers``, ``db.outbox``, ``db.audit`` and
+``db.privacy`` (erasure, retention, consents) each open their own transaction per call.
+``with db.transaction() as store:`` gives the same six areas inside one transaction, for
+work that must be atomic (a tenant turn's answer, a caseworker's action with its message to
+the tenant).
 
 Everything here is synchronous (SQLAlchemy 1.4 in 2.0 style); async callers run it in a
 worker thread.
@@ -23,12 +24,13 @@ from bot.storage.caseworkers import Caseworkers
 from bot.storage.conversations import Conversations
 from bot.storage.engine import EngineTransactions, OneTransaction, TransactionSource
 from bot.storage.outbox import Outbox
+from bot.storage.privacy import Privacy
 
 T = TypeVar("T")
 
 
 class Store:
-    """The five areas over one source of transactions."""
+    """The six areas over one source of transactions."""
 
     def __init__(self, transactions: TransactionSource) -> None:
         self.conversations = Conversations(transactions)
@@ -36,10 +38,11 @@ class Store:
         self.caseworkers = Caseworkers(transactions)
         self.outbox = Outbox(transactions)
         self.audit = Audit(transactions)
+        self.privacy = Privacy(transactions)
 
 
 class Database(Store):
-    """The gateway's database: engine, migrations and the five areas.
+    """The gateway's database: engine, migrations and the six areas.
 
     Building one creates an engine but opens no connection; nothing is built at import time.
     """
@@ -56,7 +59,7 @@ class Database(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """The five areas inside one write transaction: commits on success, rolls back on error."""
+        """The six areas inside one write transaction: commits on success, rolls back on error."""
         with self._engine.write() as session:
             yield Store(OneTransaction(session))
 

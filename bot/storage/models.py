@@ -55,10 +55,17 @@ class Conversation(Base):
     handoff = Column(JSON, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_activity_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Set when the texts were erased (the tenant asked, or the retention period ran out): the
+    # row stays, without token, channel address or handoff, so the case records keep their link.
+    erased_at = Column(DateTime(timezone=True), nullable=True)
+    erased_reason = Column(String(16), nullable=True)  # tenant | retention
 
     messages = relationship("Message", back_populates="conversation", order_by="Message.id")
 
-    __table_args__ = (Index("ix_conversations_channel_external", "channel", "external_id", unique=True),)
+    __table_args__ = (
+        Index("ix_conversations_channel_external", "channel", "external_id", unique=True),
+        Index("ix_conversations_last_activity_at", "last_activity_at"),
+    )
 
 
 class Message(Base):
@@ -209,3 +216,27 @@ class OutboxItem(Base):
     sent_at = Column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("ix_outbox_status_channel_chat", "status", "channel", "chat_id", "id"),)
+
+
+class Consent(Base):
+    """A tenant's consent, with the moment it was given and the text they were shown.
+
+    Written by the gateway when a handoff signal carries the tenant's consent. Withdrawing it
+    sets ``withdrawn_at`` and removes the intake details from the conversation's cases.
+    Erasure keeps the row (when, what for) but replaces the text by its SHA-256: the record
+    still shows which wording was agreed to, without keeping any text of the conversation.
+    """
+
+    __tablename__ = "consents"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(32), ForeignKey("conversations.id", ondelete="CASCADE"), nullable=False)
+    case_id = Column(Integer, ForeignKey("cases.id", ondelete="SET NULL"), nullable=True)
+    purpose = Column(String(32), nullable=False)  # handoff: pass the intake to a caseworker
+    language = Column(String(8), nullable=True)
+    text_shown = Column(Text, nullable=True)  # the question the tenant answered, with its buttons
+    text_sha256 = Column(String(64), nullable=False)
+    given_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    withdrawn_at = Column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_consents_conversation_id", "conversation_id"),)
