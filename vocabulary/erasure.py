@@ -70,7 +70,10 @@ def _load(path: Path) -> _Compiled:
         for language, items in by_language.items():
             if not isinstance(items, list) or not items:
                 raise LexiconError(f"{path.name}: {group}: {language}: expected a list of phrases")
-            normalised = [normalise(str(item)) for item in items]
+            if not all(isinstance(item, str) for item in items):
+                # Unquoted yes, no, on, off are YAML booleans: write "yes".
+                raise LexiconError(f"{path.name}: {group}: {language}: quote every phrase that is not text")
+            normalised = [normalise(item) for item in items]
             if "" in normalised:
                 raise LexiconError(f"{path.name}: {group}: {language}: an empty phrase")
             phrases[group][str(language)] = normalised

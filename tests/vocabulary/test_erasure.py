@@ -74,3 +74,8 @@ def test_the_consent_reply_names_a_request_that_works(language: str) -> None:
     found = re.findall(r"«\s*([^»]+?)\s*»|„([^”]+)”|'([^']+)'", texts.text("consent_withdrawn", language))
     quoted = "".join(found[-1]) if found else ""
     assert privacy_request(quoted) == PrivacyRequest("erase", language), quoted
+
+
+def test_english_yes_and_no_are_words_not_yaml_booleans() -> None:
+    assert confirmation_answer("yes") is True and confirmation_answer("No") is False
+    assert "true" not in phrases("confirm")["en"] and "false" not in phrases("decline")["en"]
