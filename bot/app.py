@@ -7,6 +7,7 @@ Run it with ``uvicorn bot.app:create_app --factory`` (``huurhulp run`` does).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 
+from bot import retention
 from bot.channels import telegram, webchat, widget
 from bot.console import routes as console
 from bot.dependencies import Gateway, GatewayDep
@@ -61,10 +63,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telegram_channel = gateway.telegram
         if telegram_channel is not None:
             await telegram_channel.start()
+        # Retention: erase what was closed or idle too long, once a day (bot/retention.py).
+        purging = retention.start_daily_purge(db, settings)
         log.info("gateway ready; rasa at %s", settings.effective_rasa_url)
         try:
             yield
         finally:
+            if purging is not None:
+                purging.cancel()
+                await asyncio.gather(purging, return_exceptions=True)
+            await retention.cancel_sweeps()
             if telegram_channel is not None:
                 await telegram_channel.stop()
             await rasa.aclose()

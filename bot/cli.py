@@ -1,4 +1,4 @@
-"""The ``huurhulp`` command: run, train, test-stories, triage, triage-report, caseworker."""
+"""The ``huurhulp`` command: run, train, test-stories, triage, triage-report, caseworker, purge."""
 
 from __future__ import annotations
 
@@ -109,6 +109,13 @@ def cmd_content(args: argparse.Namespace) -> int:
     report = run_audit(args.today or default_today())
     print(format_report(report))
     return 0 if report.ok else 1
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    """Erase the texts of conversations closed or idle longer than HUURHULP_RETENTION_DAYS."""
+    from bot.retention import purge_command
+
+    return purge_command(get_settings(), dry_run=args.dry_run)
 
 
 def _database() -> Database:
@@ -278,6 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from stdin (add)"
     )
     caseworker.set_defaults(handler=cmd_caseworker)
+    purge = commands.add_parser(
+        "purge", help="erase the texts of conversations closed or idle longer than the retention period"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be erased")
+    purge.set_defaults(handler=cmd_purge)
     return parser
 
 

@@ -116,6 +116,39 @@ class Settings(BaseSettings):
             "`huurhulp run`: seconds a restarted part must stay healthy before its delay starts over."
         ),
     )
+    retention_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description=(
+            "Days a conversation may stay closed or idle before its message texts are erased from the "
+            "gateway's tables and Rasa's tracker store (`huurhulp purge`, and the gateway once a day). "
+            "The clock restarts with every message, so a conversation in use is never purged. Why 180: "
+            "an eviction procedure runs from formal notice and summons through the hearing, the "
+            "judgment, its service, the one-month term (Ger.W. art. 1344quater) and the bailiff's "
+            "notice to the eviction itself, and aftercare (rehousing, the Fonds, a payment plan) "
+            "follows; a tenant who comes back after a quiet half year between two of those steps still "
+            "finds the story (a procedure can last longer than 180 days in all, but the clock counts "
+            "silence, not age). Longer would keep talk of debts, health and children for years, while "
+            "what a caseworker needs beyond that belongs in their own organisation's file. Kept after "
+            "the purge: the case record "
+            "without text (stage, priority, outcome, dates, municipality) and the audit log."
+        ),
+    )
+    purge_every_hours: float = Field(
+        default=24.0,
+        ge=0,
+        le=24 * 31,
+        description="How often the gateway runs the retention purge; 0 turns the gateway's own run off.",
+    )
+    tracker_store_url: str = Field(
+        default="",
+        description=(
+            "SQLAlchemy URL of Rasa's SQL tracker store (its `events` table), where erasure and the "
+            "purge delete Rasa's copy of a conversation. Empty: the SQLite file var/rasa/tracker.db "
+            "that `huurhulp run` gives Rasa."
+        ),
+    )
     widget_origins: str = Field(
         default="*",
         description=(
@@ -172,6 +205,12 @@ class Settings(BaseSettings):
             raise ValueError("expected an SQLAlchemy URL such as postgresql://user@host/db")
         return value
 
+    @validator("tracker_store_url")
+    def _valid_tracker_store_url(cls, value: str) -> str:  # noqa: N805
+        if value and "://" not in value:
+            raise ValueError("expected an SQLAlchemy URL such as postgresql://user@host/db")
+        return value
+
     @validator("telegram_base_url", "telegram_base_file_url", "telegram_webhook_url")
     def _http_url(cls, value: str) -> str:  # noqa: N805
         value = value.strip()
@@ -213,6 +252,11 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The database URL, defaulting to an SQLite file under ``var_dir``."""
         return self.database_url or f"sqlite:///{self.var_dir / 'huurhulp.db'}"
+
+    @property
+    def effective_tracker_store_url(self) -> str:
+        """Rasa's tracker store, defaulting to the SQLite file ``huurhulp run`` configures."""
+        return self.tracker_store_url or f"sqlite:///{self.var_dir / 'rasa' / 'tracker.db'}"
 
     @property
     def effective_rasa_url(self) -> str:

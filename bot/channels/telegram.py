@@ -9,7 +9,9 @@ Modes, chosen by the settings (``HUURHULP_TELEGRAM_*``):
 
 Every tenant update is handled by a small async handler below, in the style of PTB's
 examples. Text goes through the same :class:`bot.router.Router` as the web chat; commands
-are mapped explicitly (``/start`` -> ``/greet``); buttons are inline keyboards whose
+are mapped explicitly (``/start`` -> ``/greet``); ``/verwijder`` (``/delete``) and
+``/intrekken`` (``/withdraw``), like "verwijder mijn gesprek" typed, are answered by the
+gateway itself (:class:`bot.retention.Forgetting`); buttons are inline keyboards whose
 callback data is a short reference to the stored message; voice notes, photos and other
 media are stored and answered kindly, and photos and documents reach the caseworker
 once a person holds the conversation. Replies are never sent from a handler: they are
@@ -56,11 +58,12 @@ from bot.errors import ApiError
 from bot.handoff import CANCEL_PAYLOAD, HandoffService
 from bot.language import SUPPORTED_LANGUAGES
 from bot.messages import Button, Inbound, Outbound
+from bot.retention import Forgetting, PrivacyTurn
 from bot.router import Router, clean_text, is_language_payload
 from bot.settings import Settings
 from bot.states import ConversationState
 from bot.storage.database import Database, Store
-from bot.storage.records import CaseNotFound, ConversationRecord, MessageRecord
+from bot.storage.records import CaseNotFound, ConversationNotFound, ConversationRecord, MessageRecord
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +72,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
 #: Telegram commands and the Rasa intent each one means. Only these reach Rasa as intents;
 #: any other ``/word`` a tenant types is text, neutralised by the router.
 COMMAND_INTENTS = {"start": "/greet", "help": "/capabilities"}
+#: Commands the gateway answers itself, never Rasa: erase the chat's conversation (after a
+#: yes / no question), and withdraw the consent to pass the intake answers on.
+ERASE_COMMANDS = ("verwijder", "delete")
+WITHDRAW_COMMANDS = ("intrekken", "withdraw")
 #: Updates the bot asks Telegram for (edits, channel posts and the like are not conversation).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 #: Kinds of media a caseworker can open in the console (letters are photographed or scanned).
@@ -102,6 +109,16 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/help``: what the bot can do."""
     await _channel(context).handle_text(update, "/help", intent=COMMAND_INTENTS["help"])
+
+
+async def erase_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/verwijder`` and ``/delete``: ask whether to erase the whole conversation (yes / no)."""
+    await _channel(context).handle_privacy_command(update, "erase")
+
+
+async def withdraw_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/intrekken`` and ``/withdraw``: withdraw the consent to pass the intake answers on."""
+    await _channel(context).handle_privacy_command(update, "withdraw")
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -211,6 +228,8 @@ class TelegramChannel:
             [
                 CommandHandler("start", start, filters=private),
                 CommandHandler("help", help_command, filters=private),
+                CommandHandler(ERASE_COMMANDS, erase_command, filters=private),
+                CommandHandler(WITHDRAW_COMMANDS, withdraw_command, filters=private),
                 MessageHandler(private & filters.TEXT, text_message),
                 CallbackQueryHandler(button_pressed),
                 MessageHandler(private, media_message),
@@ -414,7 +433,55 @@ class TelegramChannel:
         buttons = message.buttons
         return buttons[index] if index < len(buttons) else None
 
+    @property
+    def forgetting(self) -> Forgetting:
+        """Erasure and consent withdrawal (answered by the gateway, never by Rasa)."""
+        return Forgetting(self.db, self.settings, self.handoff)
+
+    async def handle_privacy_command(self, update: Update, kind: str) -> None:
+        """``/verwijder`` (ask whether to erase everything) or ``/intrekken`` (withdraw consent)."""
+        chat = update.effective_chat
+        message = update.effective_message
+        if chat is None or message is None or message.text is None:
+            return
+        async with self._turn(chat.id):
+            conversation = await self._conversation(chat.id)
+            inbound = Inbound(
+                conversation_id=conversation.id,
+                text=clean_text(message.text),
+                channel=CHANNEL,
+                language_hint=_language_hint(update),
+            )
+            if kind == "erase":
+                await self.forgetting.ask(inbound, None)
+            else:
+                await self.forgetting.withdraw_turn(inbound, None)
+        self.outbox.wake()
+
+    async def _privacy(self, chat_id: int, inbound: Inbound) -> bool:
+        """Let the gateway answer a privacy request or the erasure question; True if it did."""
+        try:
+            turn = await self.forgetting.intercept(inbound)
+        except ConversationNotFound:
+            return True  # erased meanwhile: nothing left to answer to
+        if turn is None:
+            return False
+        if turn.erased is not None:
+            await self._goodbye(chat_id, turn)
+        return True
+
+    async def _goodbye(self, chat_id: int, turn: PrivacyTurn) -> None:
+        """The one message sent without the outbox: after erasure nothing may be stored."""
+        for reply in turn.replies:
+            try:
+                await self.application.bot.send_message(chat_id=chat_id, text=reply.text)
+            except TelegramError as error:
+                log.warning("telegram: erasure confirmation not delivered: %s", type(error).__name__)
+
     async def _route(self, chat_id: int, inbound: Inbound) -> None:
+        if await self._privacy(chat_id, inbound):
+            self.outbox.wake()
+            return
         typing = asyncio.create_task(self._keep_typing(chat_id))
         try:
             await self.router.handle(inbound)

@@ -13,14 +13,16 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
-from bot.dependencies import DatabaseDep, HubDep, RouterDep, SettingsDep
+from bot.dependencies import DatabaseDep, GatewayDep, HubDep, RouterDep, SettingsDep
 from bot.errors import ApiError
 from bot.hub import conversation_topic
 from bot.language import SUPPORTED_LANGUAGES
 from bot.messages import Inbound
+from bot.retention import ERASED_EVENT, Forgetting, export_file_name, export_text
 from bot.router import clean_text
+from bot.storage.models import utcnow
 from bot.storage.records import ConversationNotFound, ConversationRecord
 
 router = APIRouter(prefix="/api/web", tags=["web chat"])
@@ -77,6 +79,18 @@ async def authorised_conversation(
 AuthorisedConversation = Annotated[ConversationRecord, Depends(authorised_conversation)]
 
 
+def get_forgetting(gateway: GatewayDep) -> Forgetting:
+    """Erasure and consent withdrawal (stateless: built per request)."""
+    return Forgetting(gateway.db, gateway.settings, gateway.handoff)
+
+
+ForgettingDep = Annotated[Forgetting, Depends(get_forgetting)]
+
+
+def _gone() -> ApiError:
+    return ApiError(404, "conversation_not_found", "There is no conversation with this id.")
+
+
 @router.post("/conversations", status_code=201)
 async def create_conversation(request: Request, db: DatabaseDep, settings: SettingsDep) -> JSONResponse:
     """Start a conversation. Optional body ``{"language": "fr"}``; the token is shown only now."""
@@ -103,12 +117,17 @@ async def create_conversation(request: Request, db: DatabaseDep, settings: Setti
 
 @router.post("/conversations/{conversation_id}/messages")
 async def post_message(
-    request: Request, conversation: AuthorisedConversation, router_: RouterDep, settings: SettingsDep
+    request: Request,
+    conversation: AuthorisedConversation,
+    router_: RouterDep,
+    settings: SettingsDep,
+    forgetting: ForgettingDep,
 ) -> dict[str, Any]:
     """Send a tenant message; answers with the bot's replies and the conversation's mode.
 
     Body: ``{"text": "..."}``, or ``{"text": "<button title>", "payload": "<button payload>"}``
-    when the tenant pressed a button.
+    when the tenant pressed a button. After the tenant confirmed the erasure of the
+    conversation, ``mode`` is ``erased`` and the token no longer works.
     """
     body = await read_json_object(request, settings.max_message_chars * 4 + _BODY_OVERHEAD)
     raw_text = body.get("text")
@@ -127,11 +146,18 @@ async def post_message(
             f"The message is longer than {settings.max_message_chars} characters. Send it in parts.",
             max_chars=settings.max_message_chars,
         )
-    result = await router_.handle(
-        Inbound(
-            conversation_id=conversation.id, text=text or payload or "", channel="web", button_payload=payload
-        )
+    inbound = Inbound(
+        conversation_id=conversation.id, text=text or payload or "", channel="web", button_payload=payload
     )
+    try:
+        # "verwijder mijn gesprek" and the answer to its question: the gateway's own business.
+        turn = await forgetting.intercept(inbound)
+    except ConversationNotFound:
+        raise _gone() from None  # erased meanwhile (another tab)
+    if turn is not None:
+        replies = [reply.to_dict() for reply in turn.replies]
+        return {"replies": replies, "language": turn.language, "mode": turn.mode}
+    result = await router_.handle(inbound)
     return {
         "replies": [reply.to_dict() for reply in result.replies],
         "language": result.language,
@@ -146,6 +172,52 @@ async def list_messages(
     """The conversation's messages with an id above ``after`` (history, and polling)."""
     messages = await to_thread.run_sync(db.conversations.messages_after, conversation.id, max(after, 0))
     return {"messages": [message.to_dict() for message in messages], "mode": conversation.state.value}
+
+
+@router.delete("/conversations/{conversation_id}", status_code=204)
+async def erase_conversation(conversation: AuthorisedConversation, forgetting: ForgettingDep) -> Response:
+    """Erase the conversation everywhere: the gateway's tables and Rasa's tracker store.
+
+    Kept: a case record without text (stage, priority, dates, municipality; an open case
+    closes with the outcome ``erased``) and the audit trail. The token stops working.
+    """
+    try:
+        await forgetting.erase(conversation.id)
+    except ConversationNotFound:
+        raise _gone() from None
+    return Response(status_code=204)
+
+
+@router.get("/conversations/{conversation_id}/export")
+async def export_conversation(
+    conversation: AuthorisedConversation, db: DatabaseDep, settings: SettingsDep
+) -> Response:
+    """The tenant's own conversation as a readable text file (a download)."""
+    try:
+        messages = await to_thread.run_sync(db.privacy.export, conversation.id)
+    except ConversationNotFound:
+        raise _gone() from None
+    now = utcnow()
+    body = export_text(messages, conversation.language or settings.default_language, now)
+    return Response(
+        body,
+        media_type="text/plain; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{export_file_name(now)}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+@router.delete("/conversations/{conversation_id}/consent", status_code=204)
+async def withdraw_consent(conversation: AuthorisedConversation, forgetting: ForgettingDep) -> Response:
+    """Withdraw the consent to pass the intake on: the cases keep no intake details."""
+    try:
+        await forgetting.withdraw_consent(conversation.id)
+    except ConversationNotFound:
+        raise _gone() from None
+    return Response(status_code=204)
 
 
 #: Seconds a WebSocket client has to authenticate.
@@ -186,7 +258,12 @@ async def live_messages(websocket: WebSocket, conversation_id: str, db: Database
                 getter = asyncio.ensure_future(queue.get())
                 done, _ = await asyncio.wait({receiver, getter}, return_when=asyncio.FIRST_COMPLETED)
                 if getter in done:
-                    await websocket.send_json(getter.result())
+                    event = getter.result()
+                    await websocket.send_json(event)
+                    if event == ERASED_EVENT:
+                        receiver.cancel()
+                        await websocket.close(code=4404)  # the conversation no longer exists
+                        return
                 else:
                     getter.cancel()
                 if receiver in done:

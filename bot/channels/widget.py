@@ -78,7 +78,7 @@ class WebApiCors:
         self.cors = CORSMiddleware(
             app,
             allow_origins=origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],  # DELETE: the tenant erases their conversation
             allow_headers=["Authorization", "Content-Type"],
             allow_credentials=False,
             max_age=600,

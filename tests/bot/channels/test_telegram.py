@@ -534,3 +534,91 @@ def test_a_chat_that_blocked_the_bot_fails_without_holding_up_others(
     items = db_of(client).outbox.for_conversation(blocked.id)
     assert [(i.attempts, i.last_error) for i in items] == [(1, "forbidden"), (1, "forbidden")]
     assert [m.status for m in db_of(client).conversations.messages_after(blocked.id)] == ["failed", "failed"]
+
+
+# The tenant's rights (issue 13) ---------------------------------------------------------------
+
+
+def test_verwijder_erases_the_chats_conversation_everywhere(
+    tmp_path: Path,
+    fake: FakeTelegram,
+    offline_client_factory: Callable[[Settings], TestClient],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from tests.privacy import marker, tables_containing, write_rasa_conversation
+
+    caplog.set_level(logging.DEBUG)
+    client = offline_client_factory(telegram_settings(tmp_path, fake, **WEBHOOK))
+    db = db_of(client)
+    secret = marker()
+    assert post_update(client, fake.text_update(95, f"mijn huisbaas {secret} zet me eruit")) == 200
+    fake.wait_sent(95, 3)  # privacy notice, honest answer (Rasa is down), the queue
+    old = conversation(client, 95)
+    case = db.cases.open_for_conversation(old.id)
+    assert case is not None and old.state is ConversationState.WAITING
+    (tmp_path / "rasa").mkdir()
+    tracker = f"sqlite:///{tmp_path / 'rasa' / 'tracker.db'}"
+    write_rasa_conversation(tracker, old.id, f"mijn huisbaas {secret} zet me eruit")
+    database = f"sqlite:///{tmp_path / 'huurhulp.db'}"
+
+    assert post_update(client, fake.text_update(95, "/verwijder")) == 200
+    sent = fake.wait_sent(95, 4)
+    assert sent[-1] == texts.text("erase_confirm", "nl")
+    yes, no = keyboard_of(fake.sent(95)[-1].params)
+    assert (yes["text"], no["text"]) == (texts.text("erase_yes", "nl"), texts.text("erase_no", "nl"))
+    assert tables_containing(database, secret)
+
+    assert post_update(client, fake.callback_update(95, yes["callback_data"])) == 200
+    assert fake.wait_sent(95, 5)[-1] == texts.text("erased_telegram", "nl")
+
+    assert tables_containing(database, secret) == {}
+    assert tables_containing(tracker, secret) == {}
+    closed = db.cases.get(case.id)
+    assert (closed.status.value, closed.outcome) == ("closed", "erased")
+    assert db.audit.recent(case_id=case.id)[0].action == "erased"
+    assert all(secret not in record.getMessage() for record in caplog.records)
+    # Writing again starts afresh: a new conversation, the privacy notice first.
+    assert post_update(client, fake.text_update(95, "hallo")) == 200
+    assert fake.wait_sent(95, 7)[5] == texts.text("privacy_notice", "nl")
+    assert conversation(client, 95).id != old.id
+
+
+def test_delete_then_no_keeps_and_typed_words_work_too(
+    tmp_path: Path, fake: FakeTelegram, offline_client_factory: Callable[[Settings], TestClient]
+) -> None:
+    client = offline_client_factory(telegram_settings(tmp_path, fake, **WEBHOOK))
+    assert post_update(client, fake.text_update(96, "/delete", language_code="en")) == 200
+    sent = fake.wait_sent(96, 2)
+    assert sent == [texts.text("privacy_notice", "en"), texts.text("erase_confirm", "en")]
+    _, no = keyboard_of(fake.sent(96)[-1].params)
+    assert post_update(client, fake.callback_update(96, no["callback_data"])) == 200
+    assert fake.wait_sent(96, 3)[-1] == texts.text("erase_kept", "en")
+    kept = conversation(client, 96)
+    assert [m.text for m in inbound(client, 96)] == ["/delete", texts.text("erase_no", "en")]
+
+    assert post_update(client, fake.text_update(96, "please delete my data", language_code="en")) == 200
+    assert fake.wait_sent(96, 4)[-1] == texts.text("erase_confirm", "en")
+    assert post_update(client, fake.text_update(96, "yes", language_code="en")) == 200
+    assert fake.wait_sent(96, 5)[-1] == texts.text("erased_telegram", "en")
+    assert db_of(client).conversations.messages_after(kept.id) == []
+
+
+def test_intrekken_withdraws_the_consent(
+    tmp_path: Path, fake: FakeTelegram, offline_client_factory: Callable[[Settings], TestClient]
+) -> None:
+    client = offline_client_factory(telegram_settings(tmp_path, fake, **WEBHOOK))
+    db = db_of(client)
+    found, _ = db.conversations.for_channel("telegram", "97")
+    case = db.cases.open(
+        found.id,
+        {
+            "reason": "consent",
+            "priority": "P4",
+            "stage": "payment_worry",
+            "intake": {"handoff_consent": True, "health_problems": True},
+            "flags": ["health_problems"],
+        },
+    )
+    assert post_update(client, fake.text_update(97, "/intrekken")) == 200
+    assert fake.wait_sent(97, 2)[-1] == texts.text("consent_withdrawn", "nl")
+    assert (db.cases.get(case.id).summary, db.cases.get(case.id).flags) == ({}, ())

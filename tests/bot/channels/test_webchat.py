@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -234,3 +235,168 @@ def test_demo_page_is_served(client: TestClient) -> None:
 def test_gateway_refuses_to_start_without_a_rasa_token(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="HUURHULP_RASA_TOKEN"):
         create_app(Settings(var_dir=tmp_path, rasa_token=""))
+
+
+# The tenant's rights: erasure, a copy, consent (issue 13) --------------------------------------
+#
+# Rasa is down here, which is the point for erasure: the gateway itself understands the
+# request. Rasa's copy is written by Rasa's own SQLTrackerStore where the gateway looks for it
+# (SQLite: the file var/rasa/tracker.db; PostgreSQL: inside the gateway's database).
+
+
+@pytest.fixture
+def rights(
+    tmp_path: Path, database_url: str, offline_client_factory: Callable[[Settings], TestClient]
+) -> TestClient:
+    tracker = database_url if database_url.startswith("postgresql") else ""
+    return offline_client_factory(offline_settings(tmp_path, database_url, tracker_store_url=tracker))
+
+
+def _tracker_url(client: TestClient) -> str:
+    settings: Settings = client.app.state.gateway.settings  # type: ignore[attr-defined]
+    (settings.var_dir / "rasa").mkdir(exist_ok=True)
+    return settings.effective_tracker_store_url
+
+
+def _start(client: TestClient) -> tuple[str, dict[str, str]]:
+    body = client.post("/api/web/conversations").json()
+    return body["conversation_id"], {"Authorization": f"Bearer {body['token']}"}
+
+
+def _say(  # type: ignore[no-untyped-def]
+    client: TestClient, conversation_id: str, headers: dict[str, str], text: str, payload: str | None = None
+):
+    body = {"text": text} if payload is None else {"text": text, "payload": payload}
+    return client.post(f"/api/web/conversations/{conversation_id}/messages", json=body, headers=headers)
+
+
+def test_delete_erases_everywhere_and_the_token_stops_working(
+    rights: TestClient, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.privacy import marker, tables_containing, write_rasa_conversation
+
+    caplog.set_level("DEBUG")
+    secret = marker()
+    conversation_id, headers = _start(rights)
+    assert _say(rights, conversation_id, headers, f"mijn schuld is {secret}").json()["mode"] == "waiting"
+    tracker = _tracker_url(rights)
+    write_rasa_conversation(tracker, conversation_id, f"mijn schuld is {secret}")
+    other_id, other_headers = _start(rights)
+    _say(rights, other_id, other_headers, "iemand anders")
+    assert tables_containing(database_url, secret) and tables_containing(tracker, secret)
+    db: Database = rights.app.state.gateway.db  # type: ignore[attr-defined]
+    (case,) = [c for c in db.cases.by_status() if c.conversation_id == conversation_id]
+
+    url = f"/api/web/conversations/{conversation_id}"
+    assert rights.delete(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    response = rights.delete(url, headers=headers)
+
+    assert response.status_code == 204 and response.content == b""
+    assert tables_containing(database_url, secret) == {}
+    assert tables_containing(tracker, secret) == {}
+    for gone in (
+        rights.get(f"{url}/messages", headers=headers),
+        _say(rights, conversation_id, headers, "hallo?"),
+        rights.get(f"{url}/export", headers=headers),
+        rights.delete(url, headers=headers),
+    ):
+        assert gone.status_code == 404 and _error_code(gone) == "conversation_not_found"
+    closed = db.cases.get(case.id)
+    assert (closed.status.value, closed.outcome) == ("closed", "erased")
+    assert db.audit.recent(case_id=case.id)[0].action == "erased"
+    assert rights.get(f"/api/web/conversations/{other_id}/messages", headers=other_headers).status_code == 200
+    assert all(secret not in record.getMessage() for record in caplog.records)
+
+
+def test_verwijder_mijn_gesprek_asks_first_then_erases(rights: TestClient, database_url: str) -> None:
+    from bot.retention import ERASE_PAYLOAD, KEEP_PAYLOAD
+    from tests.privacy import tables_containing
+
+    conversation_id, headers = _start(rights)
+    asked = _say(rights, conversation_id, headers, "Verwijder mijn gesprek aub").json()
+    assert asked["mode"] == "bot"  # never went to Rasa (which is down): no honest-failure reply
+    assert [r["text"] for r in asked["replies"]] == [
+        texts.text("privacy_notice", "nl"),
+        texts.text("erase_confirm", "nl"),
+    ]
+    assert [b["payload"] for b in asked["replies"][-1]["buttons"]] == [ERASE_PAYLOAD, KEEP_PAYLOAD]
+
+    kept = _say(rights, conversation_id, headers, texts.text("erase_no", "nl"), KEEP_PAYLOAD).json()
+    assert [r["text"] for r in kept["replies"]] == [texts.text("erase_kept", "nl")]
+    # "ja" is only an answer to the question itself: now it goes to the bot (down: a person).
+    assert _say(rights, conversation_id, headers, "ja").json()["mode"] == "waiting"
+    assert tables_containing(database_url, texts.text("erase_kept", "nl"))
+
+    asked_again = _say(rights, conversation_id, headers, "Supprimez ma conversation").json()
+    assert asked_again["language"] == "fr" and asked_again["mode"] == "waiting"
+    assert asked_again["replies"][-1]["text"] == texts.text("erase_confirm", "fr")
+    erased = _say(rights, conversation_id, headers, "oui").json()
+    assert erased == {
+        "replies": [{"text": texts.text("erased", "nl"), "buttons": []}],
+        "language": "nl",
+        "mode": "erased",
+    }
+    history = rights.get(f"/api/web/conversations/{conversation_id}/messages", headers=headers)
+    assert history.status_code == 404
+    assert tables_containing(database_url, "Verwijder mijn gesprek") == {}
+
+
+def test_the_live_connection_hears_of_the_erasure(rights: TestClient) -> None:
+    conversation_id, headers = _start(rights)
+    token = headers["Authorization"].split()[1]
+    with rights.websocket_connect(f"/api/web/conversations/{conversation_id}/ws") as socket:
+        socket.send_json({"token": token})
+        assert socket.receive_json() == {"type": "ready"}
+        assert rights.delete(f"/api/web/conversations/{conversation_id}", headers=headers).status_code == 204
+        assert socket.receive_json() == {"type": "erased"}
+
+
+def test_export_is_the_tenants_conversation_as_a_text_file(rights: TestClient) -> None:
+    conversation_id, headers = _start(rights)
+    _say(rights, conversation_id, headers, "Ik heb een brief van de deurwaarder")
+    _say(rights, conversation_id, headers, "Wat moet ik doen?")
+    url = f"/api/web/conversations/{conversation_id}/export"
+    assert rights.get(url).status_code == 401
+
+    response = rights.get(url, headers=headers)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert re.fullmatch(
+        r'attachment; filename="huurhulp-\d{4}-\d{2}-\d{2}\.txt"', response.headers["content-disposition"]
+    )
+    assert response.headers["cache-control"] == "no-store"
+    body = response.text
+    assert body.startswith("Je gesprek met Huurhulp (gedownload op ")
+    assert "Jij:\nIk heb een brief van de deurwaarder" in body and "Jij:\nWat moet ik doen?" in body
+    assert f"Huurhulp:\n{texts.text('bot_unavailable', 'nl')}" in body
+    assert body.index("deurwaarder") < body.index("Wat moet ik doen?")
+
+
+def test_withdrawing_consent_removes_the_intake_details(rights: TestClient) -> None:
+    conversation_id, headers = _start(rights)
+    db: Database = rights.app.state.gateway.db  # type: ignore[attr-defined]
+    case = db.cases.open(
+        conversation_id,
+        {"reason": "consent", "priority": "P3", "stage": "arrears", "flags": ["children"],
+         "intake": {"handoff_consent": True, "children": True, "municipality": "Genk"}},
+    )
+    assert case.summary["children"] is True and db.privacy.consents(conversation_id)
+    response = rights.delete(f"/api/web/conversations/{conversation_id}/consent", headers=headers)
+    assert response.status_code == 204
+    assert (db.cases.get(case.id).summary, db.cases.get(case.id).flags) == ({}, ())
+    withdrawn = _say(rights, conversation_id, headers, "Ik trek mijn toestemming in").json()
+    assert withdrawn["replies"][-1]["text"] == texts.text("consent_withdrawn", "nl")
+
+
+def test_the_widget_may_erase_from_another_site(rights: TestClient) -> None:
+    preflight = rights.options(
+        "/api/web/conversations/abc",
+        headers={
+            "Origin": "https://www.caw.be",
+            "Access-Control-Request-Method": "DELETE",
+            "Access-Control-Request-Headers": "authorization",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "DELETE" in preflight.headers["access-control-allow-methods"]
