@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -488,3 +489,101 @@ def test_demo_page_runs_under_its_strict_csp(browser: Browser, live_stack: Runni
     expect(widget.host).to_have_attribute("data-connection", "live")
     assert refused == []
     page.close()
+
+
+def test_the_menu_gives_a_copy_and_erases_the_conversation_everywhere(
+    context: BrowserContext, host_site: str, live_stack: RunningStack
+) -> None:
+    from tests.privacy import marker, tables_containing
+
+    widget = open_host(context, host_site, live_stack.base_url)
+    page = widget.page
+    widget.open()
+    more = page.get_by_role("button", name="Meer")
+    download_item = page.get_by_role("menuitem", name="Download mijn gesprek")
+    erase_item = page.get_by_role("menuitem", name="Verwijder mijn gesprek")
+    more.click()
+    expect(more).to_have_attribute("aria-expanded", "true")
+    expect(download_item).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(erase_item).to_be_focused()
+    page.keyboard.press("Escape")  # closes the menu, not the chat
+    expect(erase_item).to_be_hidden()
+    expect(more).to_be_focused()
+    expect(widget.panel).to_be_visible()
+    more.click()
+    erase_item.click()
+    expect(widget.notice).to_have_text("Er is nog geen gesprek.")  # nothing to erase yet
+
+    secret = marker()
+    widget.send(f"hallo, mijn naam is {secret}")
+    expect(widget.log.locator(".msg")).not_to_have_count(1, timeout=SLOW)  # the notice and an answer
+    stored = widget.stored()
+
+    more.click()
+    with page.expect_download() as download_info:
+        download_item.click()
+    download = download_info.value
+    assert re.fullmatch(r"huurhulp-\d{4}-\d{2}-\d{2}\.txt", download.suggested_filename)
+    copy = Path(download.path()).read_text(encoding="utf-8")
+    assert copy.startswith("Je gesprek met Huurhulp")
+    assert f"Jij:\nhallo, mijn naam is {secret}" in copy and "Huurhulp:\nJe mag anoniem blijven" in copy
+
+    more.click()
+    erase_item.click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text("helemaal verwijderen")
+    keep = page.get_by_role("button", name="Nee, bewaren")
+    expect(keep).to_be_focused()  # the safe answer first
+    keep.click()
+    expect(dialog).to_be_hidden()
+    expect(widget.log).to_contain_text(secret)
+
+    more.click()
+    erase_item.click()
+    page.get_by_role("button", name="Ja, verwijder alles").click()
+    expect(widget.notice).to_contain_text("Je gesprek is verwijderd.")
+    expect(widget.log.locator(".msg")).to_have_count(0)
+    assert page.evaluate("key => localStorage.getItem(key)", f"huurhulp-widget:{widget.gateway}") is None
+    with live_stack.client() as client:
+        gone = client.get(
+            f"/api/web/conversations/{stored['id']}/messages",
+            headers={"Authorization": f"Bearer {stored['token']}"},
+        )
+    assert gone.status_code == 404
+    assert tables_containing(live_stack.settings.effective_database_url, secret) == {}
+    assert tables_containing(live_stack.settings.effective_tracker_store_url, secret) == {}
+
+    # Typed in the chat, with the gateway's own question and buttons.
+    widget.send("verwijder mijn gesprek")
+    expect(widget.log).to_contain_text("Wil je dit gesprek helemaal verwijderen?")
+    page.get_by_role("button", name="Ja, verwijder alles").click()
+    expect(widget.notice).to_contain_text("Je gesprek is verwijderd.")
+    expect(widget.log.locator(".msg")).to_have_count(0)
+    assert widget.errors == []
+
+
+def test_the_open_menu_and_the_question_have_no_serious_accessibility_violations(
+    context: BrowserContext, host_site: str, live_stack: RunningStack
+) -> None:
+    if not AXE.is_file():
+        unavailable("axe-core is not installed (npm ci, or make setup)")
+    widget = open_host(context, host_site, live_stack.base_url)
+    widget.open()
+    widget.send("hallo")
+    expect(widget.log).to_contain_text("ik ben Huurhulp", timeout=SLOW)
+    widget.page.add_script_tag(path=str(AXE))
+    found = []
+    for step in ("menu", "question"):
+        widget.page.get_by_role("button", name="Meer").click()
+        if step == "question":
+            widget.page.get_by_role("menuitem", name="Verwijder mijn gesprek").click()
+            expect(widget.page.get_by_role("alertdialog")).to_be_visible()
+        report = widget.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        found += [
+            (step, v["id"], [n["target"] for n in v["nodes"]])
+            for v in report["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        widget.page.keyboard.press("Escape")  # closes the menu, then the question
+    assert found == []

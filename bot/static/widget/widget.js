@@ -8,42 +8,109 @@
   customElements.define("huurhulp-widget", class extends HTMLElement {});
 
   // Strings: nl fr en tr ar pl ro uk. Keys: open, title, label, placeholder, send, typing,
-  // fresh (new conversation), close, offline, error, notSent, tooLong, you, caseworker, unread, hint.
+  // fresh (new conversation), close, offline, error, notSent, tooLong, you, caseworker, unread, hint,
+  // then the menu: menu, download, erase, eraseAsk, eraseYes, eraseNo, erased, none (no conversation).
+  // The erasure texts are the gateway's own (bot/locales: erase_confirm, erase_yes, erase_no, erased).
   var T = {
     nl: ["Chat met Huurhulp", "Huurhulp", "Je bericht", "Typ je bericht…", "Verstuur", "Huurhulp typt…",
       "Nieuw gesprek", "Sluiten", "Geen verbinding. We proberen opnieuw…", "Er ging iets mis. Probeer opnieuw.",
       "Niet verstuurd:", "Je bericht is te lang. Verstuur het in delen.", "Jij", "Hulpverlener", "nieuw bericht",
-      "Stel hier je vraag over je huur of je woning."],
+      "Stel hier je vraag over je huur of je woning.",
+      "Meer",
+      "Download mijn gesprek",
+      "Verwijder mijn gesprek",
+      "Wil je dit gesprek helemaal verwijderen? Al je berichten worden gewist, hier en bij de hulpverleners. Dat kan niet ongedaan worden.",
+      "Ja, verwijder alles",
+      "Nee, bewaren",
+      "Je gesprek is verwijderd. We bewaren geen tekst meer van dit gesprek. Je kan altijd opnieuw beginnen.",
+      "Er is nog geen gesprek."],
     fr: ["Discuter avec Huurhulp", "Huurhulp", "Votre message", "Écrivez votre message…", "Envoyer",
       "Huurhulp écrit…", "Nouvelle conversation", "Fermer", "Pas de connexion. Nouvel essai en cours…",
       "Un problème est survenu. Réessayez.", "Non envoyé :", "Votre message est trop long. Envoyez-le en plusieurs parties.",
-      "Vous", "Intervenant·e", "nouveau message", "Posez ici votre question sur votre loyer ou votre logement."],
+      "Vous", "Intervenant·e", "nouveau message", "Posez ici votre question sur votre loyer ou votre logement.",
+      "Plus",
+      "Télécharger ma conversation",
+      "Supprimer ma conversation",
+      "Voulez-vous supprimer toute cette conversation ? Tous vos messages seront effacés, ici et chez les intervenants. Cela ne peut pas être annulé.",
+      "Oui, tout supprimer",
+      "Non, garder",
+      "Votre conversation a été supprimée. Nous ne gardons plus aucun texte de cette conversation. Vous pouvez toujours recommencer.",
+      "Il n'y a pas encore de conversation."],
     en: ["Chat with Huurhulp", "Huurhulp", "Your message", "Type your message…", "Send", "Huurhulp is typing…",
       "New conversation", "Close", "No connection. Trying again…", "Something went wrong. Please try again.",
       "Not sent:", "Your message is too long. Send it in parts.", "You", "Caseworker", "new message",
-      "Ask your question about your rent or your home here."],
+      "Ask your question about your rent or your home here.",
+      "More",
+      "Download my conversation",
+      "Delete my conversation",
+      "Do you want to delete this whole conversation? All your messages will be erased, here and for the caseworkers. This cannot be undone.",
+      "Yes, delete everything",
+      "No, keep it",
+      "Your conversation has been deleted. We keep no text of this conversation. You can always start again.",
+      "There is no conversation yet."],
     tr: ["Huurhulp ile sohbet", "Huurhulp", "Mesajınız", "Mesajınızı yazın…", "Gönder", "Huurhulp yazıyor…",
       "Yeni sohbet", "Kapat", "Bağlantı yok. Yeniden deneniyor…", "Bir sorun oluştu. Lütfen tekrar deneyin.",
       "Gönderilmedi:", "Mesajınız çok uzun. Parçalar halinde gönderin.", "Siz", "Danışman", "yeni mesaj",
-      "Kira veya eviniz hakkındaki sorunuzu buraya yazın."],
+      "Kira veya eviniz hakkındaki sorunuzu buraya yazın.",
+      "Daha fazla",
+      "Sohbetimi indir",
+      "Sohbetimi sil",
+      "Bu sohbetin tamamını silmek istiyor musunuz? Tüm mesajlarınız burada ve danışmanlarda silinir. Bu geri alınamaz.",
+      "Evet, hepsini sil",
+      "Hayır, sakla",
+      "Sohbetiniz silindi. Bu sohbetten hiçbir metin saklamıyoruz. İstediğiniz zaman yeniden başlayabilirsiniz.",
+      "Henüz bir sohbet yok."],
     ar: ["تحدّث مع Huurhulp", "Huurhulp", "رسالتك", "اكتب رسالتك…", "إرسال", "Huurhulp يكتب…",
       "محادثة جديدة", "إغلاق", "لا يوجد اتصال. نحاول مرة أخرى…", "حدث خطأ. حاول مرة أخرى.",
       "لم تُرسَل:", "رسالتك طويلة جدًا. أرسلها على أجزاء.", "أنت", "الأخصائي الاجتماعي", "رسالة جديدة",
-      "اكتب هنا سؤالك عن الإيجار أو مسكنك."],
+      "اكتب هنا سؤالك عن الإيجار أو مسكنك.",
+      "المزيد",
+      "تنزيل محادثتي",
+      "حذف محادثتي",
+      "هل تريدون حذف هذه المحادثة بالكامل؟ ستُمحى كل رسائلكم، هنا ولدى المرشدين الاجتماعيين. لا يمكن التراجع عن ذلك.",
+      "نعم، احذف كل شيء",
+      "لا تحذف",
+      "تم حذف محادثتكم. لا نحتفظ بأي نص من هذه المحادثة. يمكنكم دائمًا أن تبدأوا من جديد.",
+      "لا توجد محادثة بعد."],
     pl: ["Czat z Huurhulp", "Huurhulp", "Twoja wiadomość", "Wpisz wiadomość…", "Wyślij", "Huurhulp pisze…",
       "Nowa rozmowa", "Zamknij", "Brak połączenia. Próbujemy ponownie…", "Coś poszło nie tak. Spróbuj ponownie.",
       "Nie wysłano:", "Wiadomość jest za długa. Wyślij ją w częściach.", "Ty", "Pracownik socjalny",
-      "nowa wiadomość", "Zadaj tutaj pytanie o czynsz lub mieszkanie."],
+      "nowa wiadomość", "Zadaj tutaj pytanie o czynsz lub mieszkanie.",
+      "Więcej",
+      "Pobierz moją rozmowę",
+      "Usuń moją rozmowę",
+      "Czy chcesz usunąć całą tę rozmowę? Wszystkie Twoje wiadomości zostaną usunięte, tutaj i u pracowników socjalnych. Nie da się tego cofnąć.",
+      "Tak, usuń wszystko",
+      "Nie, zachowaj",
+      "Twoja rozmowa została usunięta. Nie przechowujemy żadnego tekstu tej rozmowy. Zawsze możesz zacząć od nowa.",
+      "Nie ma jeszcze rozmowy."],
     ro: ["Discută cu Huurhulp", "Huurhulp", "Mesajul tău", "Scrie mesajul tău…", "Trimite", "Huurhulp scrie…",
       "Conversație nouă", "Închide", "Nu există conexiune. Încercăm din nou…", "Ceva nu a mers. Încearcă din nou.",
       "Nu a fost trimis:", "Mesajul este prea lung. Trimite-l în mai multe părți.", "Tu", "Asistent social",
-      "mesaj nou", "Pune aici întrebarea ta despre chirie sau locuință."],
+      "mesaj nou", "Pune aici întrebarea ta despre chirie sau locuință.",
+      "Mai mult",
+      "Descărcați conversația",
+      "Ștergeți conversația",
+      "Doriți să ștergeți toată această conversație? Toate mesajele dumneavoastră vor fi șterse, aici și la asistenții sociali. Acest lucru nu poate fi anulat.",
+      "Da, șterge tot",
+      "Nu, păstrează",
+      "Conversația dumneavoastră a fost ștearsă. Nu mai păstrăm niciun text din această conversație. Puteți oricând să începeți din nou.",
+      "Nu există încă o conversație."],
     uk: ["Чат з Huurhulp", "Huurhulp", "Ваше повідомлення", "Напишіть повідомлення…", "Надіслати",
       "Huurhulp друкує…", "Нова розмова", "Закрити", "Немає з'єднання. Пробуємо ще раз…",
       "Щось пішло не так. Спробуйте ще раз.", "Не надіслано:", "Повідомлення задовге. Надішліть його частинами.",
-      "Ви", "Соціальний працівник", "нове повідомлення", "Поставте тут запитання про оренду чи житло."]
+      "Ви", "Соціальний працівник", "нове повідомлення", "Поставте тут запитання про оренду чи житло.",
+      "Більше",
+      "Завантажити мою розмову",
+      "Видалити мою розмову",
+      "Бажаєте видалити всю цю розмову? Усі ваші повідомлення буде стерто, тут і в соціальних працівників. Це не можна скасувати.",
+      "Так, видалити все",
+      "Ні, зберегти",
+      "Вашу розмову видалено. Ми не зберігаємо жодного тексту цієї розмови. Ви завжди можете почати знову.",
+      "Розмови ще немає."]
   };
-  var KEYS = "open title label placeholder send typing fresh close offline error notSent tooLong you caseworker unread hint".split(" ");
+  var KEYS = ("open title label placeholder send typing fresh close offline error notSent tooLong you caseworker unread hint " +
+    "menu download erase eraseAsk eraseYes eraseNo erased none").split(" ");
   var POLL_MS = 3000, SAFETY_POLL_MS = 30000, MAX_BACKOFF_MS = 30000, PAGE = 200;
 
   var data = script.dataset;
@@ -111,6 +178,17 @@
     ".typing i:nth-child(2){animation-delay:.2s}.typing i:nth-child(3){animation-delay:.4s}" +
     "@keyframes b{to{opacity:.2;transform:translateY(-3px)}}" +
     ".notice{margin:0 14px 6px;padding:6px 10px;border-radius:6px;background:#fdecea;color:#8a0010}" +
+    ".notice.ok{background:#e7f4ea;color:#0b4f1b}" +
+    ".more{font-size:20px;line-height:1;padding:2px 10px}" +
+    ".menu{position:absolute;top:50px;right:8px;z-index:1;display:flex;flex-direction:column;min-width:230px;padding:4px;" +
+    "background:#fff;color:#1a1a1a;border:1px solid #c9ced6;border-radius:8px;box-shadow:0 4px 16px rgba(0,0,0,.25)}" +
+    "[dir=rtl] .menu{right:auto;left:8px}" +
+    ".menu button{background:none;border:0;border-radius:6px;padding:10px 12px;text-align:start;color:#1a1a1a}" +
+    ".menu button:hover,.menu button:focus{background:#eef0f3}" +
+    ".confirm{margin:0 14px 8px;padding:10px;border:1px solid #c9ced6;border-radius:8px;background:#fff}" +
+    ".confirm p{margin:0 0 8px}.confirm div{display:flex;flex-wrap:wrap;gap:6px}" +
+    ".confirm button{border:1px solid var(--ink);border-radius:999px;padding:6px 12px;background:#fff;color:var(--ink)}" +
+    ".confirm .danger{background:#a4001a;border-color:#a4001a;color:#fff}" +
     "form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}" +
     "input{flex:1;min-width:0;padding:10px;border:1px solid #767676;border-radius:8px;font-size:16px;color:#1a1a1a;background:#fff}" +
     "form button{border:0;border-radius:8px;padding:10px 14px;background:var(--c);color:var(--on)}" +
@@ -150,9 +228,20 @@
   var header = panel.appendChild(el("div", "head"));
   var title = header.appendChild(el("h2"));
   title.id = "hh-title";
+  var more = header.appendChild(el("button", "more", "⋮"));  // the menu: a copy, erasure
+  more.setAttribute("aria-haspopup", "menu");
+  more.setAttribute("aria-expanded", "false");
+  more.setAttribute("aria-controls", "hh-menu");
   var fresh = header.appendChild(el("button"));
   var closer = header.appendChild(el("button", "x", "×"));
-  fresh.type = closer.type = "button";
+  more.type = fresh.type = closer.type = "button";
+  var menu = panel.appendChild(el("div", "menu"));
+  menu.id = "hh-menu";
+  menu.setAttribute("role", "menu");
+  menu.hidden = true;
+  var downloadItem = menu.appendChild(el("button"));
+  var eraseItem = menu.appendChild(el("button"));
+  [downloadItem, eraseItem].forEach(function (item) { item.type = "button"; item.setAttribute("role", "menuitem"); item.tabIndex = -1; });
   var hint = panel.appendChild(el("p", "hint"));
   var log = panel.appendChild(el("div", "log"));
   log.setAttribute("role", "log");
@@ -167,6 +256,16 @@
   var notice = panel.appendChild(el("p", "notice"));
   notice.setAttribute("role", "alert");
   notice.hidden = true;
+  var confirmBox = panel.appendChild(el("div", "confirm"));  // "delete everything?" yes / no
+  confirmBox.setAttribute("role", "alertdialog");
+  confirmBox.setAttribute("aria-describedby", "hh-confirm");  // named in setLanguage
+  confirmBox.hidden = true;
+  var confirmText = confirmBox.appendChild(el("p"));
+  confirmText.id = "hh-confirm";
+  var confirmRow = confirmBox.appendChild(el("div"));
+  var eraseYes = confirmRow.appendChild(el("button", "danger"));
+  var eraseNo = confirmRow.appendChild(el("button"));
+  eraseYes.type = eraseNo.type = "button";
   var form = panel.appendChild(el("form"));
   var label = form.appendChild(el("label", "sr"));
   var input = form.appendChild(el("input"));
@@ -187,6 +286,14 @@
     dotText.textContent = str("unread");
     title.textContent = data.title || str("title");
     fresh.textContent = str("fresh");
+    more.setAttribute("aria-label", str("menu"));
+    more.title = str("menu");
+    downloadItem.textContent = str("download");
+    eraseItem.textContent = str("erase");
+    confirmBox.setAttribute("aria-label", str("erase"));
+    confirmText.textContent = str("eraseAsk");
+    eraseYes.textContent = str("eraseYes");
+    eraseNo.textContent = str("eraseNo");
     closer.setAttribute("aria-label", str("close"));
     closer.title = str("close");
     hint.textContent = str("hint");
@@ -214,6 +321,7 @@
   function say(text, kind) {
     noticeKind = text ? kind || "error" : "";
     notice.textContent = text || "";
+    notice.className = noticeKind === "ok" ? "notice ok" : "notice";
     notice.hidden = !text;
   }
   function clearOffline() { if (noticeKind === "offline" && navigator.onLine !== false) say(""); }
@@ -227,6 +335,7 @@
     log.scrollTop = log.scrollHeight;
   }
   function close() {
+    closeMenu(false);
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     launcher.focus();
@@ -234,9 +343,14 @@
   launcher.addEventListener("click", function () { if (panel.hidden) open(); else close(); });
   closer.addEventListener("click", close);
   wrap.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !panel.hidden) { event.stopPropagation(); close(); }
+    if (event.key !== "Escape" || panel.hidden) return;
+    event.stopPropagation();
+    if (!menu.hidden) closeMenu(true);
+    else if (!confirmBox.hidden) cancelErase();
+    else close();
   });
   fresh.addEventListener("click", function () {
+    confirmBox.hidden = true;
     stop();
     conv = null;
     save();
@@ -249,6 +363,99 @@
     else setLanguage(chosen);
     input.focus();
   });
+
+  // The menu: a copy of the conversation, and erasing it ------------------------------------
+  function openMenu() {
+    menu.hidden = false;
+    more.setAttribute("aria-expanded", "true");
+    downloadItem.focus();
+  }
+  function closeMenu(focusButton) {
+    menu.hidden = true;
+    more.setAttribute("aria-expanded", "false");
+    if (focusButton) more.focus();
+  }
+  more.addEventListener("click", function () { if (menu.hidden) openMenu(); else closeMenu(true); });
+  menu.addEventListener("keydown", function (event) {
+    var items = [downloadItem, eraseItem], at = items.indexOf(root.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      items[(at + (event.key === "ArrowDown" ? 1 : items.length - 1)) % items.length].focus();
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      items[event.key === "Home" ? 0 : items.length - 1].focus();
+    } else if (event.key === "Tab") {
+      closeMenu(false);
+    }
+  });
+  panel.addEventListener("click", function (event) {
+    if (!menu.hidden && !menu.contains(event.target) && !more.contains(event.target)) closeMenu(false);
+  });
+
+  downloadItem.addEventListener("click", function () {
+    closeMenu(false);
+    if (!conv) { say(str("none"), "ok"); more.focus(); return; }
+    var current = conv;
+    fetch(api + "/" + current.id + "/export", { headers: { Authorization: "Bearer " + current.token } })
+      .catch(function () { throw { status: 0 }; })
+      .then(function (response) {
+        if (!response.ok) throw { status: response.status };
+        return response.blob();
+      })
+      .then(function (blob) {  // saved by the browser as a file; nothing leaves the device
+        var link = el("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = "huurhulp-" + new Date().toISOString().slice(0, 10) + ".txt";
+        root.appendChild(link);
+        link.click();
+        link.remove();
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 30000);
+        more.focus();
+      })
+      .catch(function (error) {
+        if (error.status === 0) return say(str("offline"), "offline");
+        forget(error);
+        say(str("error"));
+      });
+  });
+
+  eraseItem.addEventListener("click", function () {
+    closeMenu(false);
+    if (!conv) { say(str("none"), "ok"); more.focus(); return; }
+    say("");
+    confirmBox.hidden = false;
+    eraseNo.focus();  // the safe answer first
+  });
+  function cancelErase() {
+    confirmBox.hidden = true;
+    more.focus();
+  }
+  eraseNo.addEventListener("click", cancelErase);
+  eraseYes.addEventListener("click", function () {
+    var current = conv;
+    if (!current) return cancelErase();
+    eraseYes.disabled = true;
+    call("DELETE", "/" + current.id)
+      .then(function () { erased(); }, function (error) {
+        if (error.status === 404) return erased();  // already gone (another tab)
+        say(error.status === 0 ? str("offline") : error.message || str("error"), error.status === 0 ? "offline" : "");
+      })
+      .finally(function () { eraseYes.disabled = false; });
+  });
+
+  // The conversation no longer exists (erased here, in the chat, or in another tab): forget it.
+  function erased(text) {
+    stop();
+    conv = null;
+    save();
+    setLive(false);
+    seen = {};
+    log.textContent = "";
+    hint.hidden = false;
+    confirmBox.hidden = true;
+    say(text || str("erased"), "ok");
+    input.focus();
+  }
 
   // Rendering (the stored history is the truth; every message has an id) -------------------
   function speaker(author, name) {
@@ -420,6 +627,10 @@
         return call("POST", "/" + conv.id + "/messages", body);
       })
       .then(function (result) {
+        if (result.mode === "erased") {  // "verwijder mijn gesprek", then yes
+          var told = result.replies && result.replies[0];
+          return erased(told && told.text);
+        }
         item.dataset.sent = syncs;
         noteLanguage(result.language);
         return sync().catch(function () {});
@@ -468,6 +679,8 @@
           sync().catch(function () {});  // live pushes skip bot replies: fetch the rest
         }
         if (isNew) unread(frame.message);
+      } else if (frame.type === "erased") {
+        erased();
       } else if (frame.type === "error") {
         socket.close();
       }
