@@ -79,3 +79,18 @@ def tables_containing(url: str, needle: str) -> dict[str, int]:
     finally:
         engine.dispose()
     return found
+
+
+def rasa_tracker_urls(stack: Any) -> set[str]:
+    """Where the stack's Rasa server keeps its tracker store: where the gateway's settings say
+    it is (erasure and the purge look there), and, for SQLite, the file the endpoints file
+    ``huurhulp run`` wrote tells Rasa to use (where Rasa really writes; for PostgreSQL that
+    endpoint is derived from the same settings URL, its schema and password travel apart)."""
+    import yaml
+
+    urls = {stack.settings.effective_tracker_store_url}
+    config = yaml.safe_load(stack.stack.endpoints_file.read_text(encoding="utf-8")) or {}
+    store = config.get("tracker_store") or {}
+    if str(store.get("type", "")).lower() == "sql" and store.get("dialect", "sqlite") == "sqlite":
+        urls.add(f"sqlite:///{store['db']}")
+    return urls
