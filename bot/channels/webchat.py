@@ -157,7 +157,10 @@ async def post_message(
     if turn is not None:
         replies = [reply.to_dict() for reply in turn.replies]
         return {"replies": replies, "language": turn.language, "mode": turn.mode}
-    result = await router_.handle(inbound)
+    try:
+        result = await router_.handle(inbound)
+    except ConversationNotFound:
+        raise _gone() from None  # erased while this message was under way
     return {
         "replies": [reply.to_dict() for reply in result.replies],
         "language": result.language,

@@ -25,6 +25,7 @@ from bot.storage.records import (
     CaseConflict,
     CaseNotFound,
     CaseRecord,
+    ConversationNotFound,
     MessageRecord,
     NoteRecord,
     aware,
@@ -100,6 +101,9 @@ class Cases:
         consenting = parsed.reason == CONSENT_REASON and parsed.answers.get("handoff_consent") is True
         with self._tx.write() as session:
             conversation = lock_conversation(session, conversation_id)
+            if conversation.erased_at is not None:
+                # A turn under way while the tenant erased the conversation: no case, no intake.
+                raise ConversationNotFound(conversation_id)
             if not consenting and withdrawn_consent(session, conversation_id):
                 # Consent was withdrawn: later signals (which still carry the old answers)
                 # bring no intake details back.

@@ -204,10 +204,13 @@ class Conversations:
             )
 
     def record_handoff(self, conversation_id: str, signal: dict[str, Any]) -> None:
-        """Keep the latest handoff signal the bot sent for this conversation."""
+        """Keep the latest handoff signal the bot sent for this conversation (never on an
+        erased one: a turn under way during the erasure must not write the intake back)."""
         with self._tx.write() as session:
             session.execute(
-                update(Conversation).where(Conversation.id == conversation_id).values(handoff=signal)
+                update(Conversation)
+                .where(Conversation.id == conversation_id, Conversation.erased_at.is_(None))
+                .values(handoff=signal)
             )
 
     def apply_event(self, conversation_id: str, event_: Event) -> ConversationState:

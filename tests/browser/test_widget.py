@@ -532,7 +532,7 @@ def test_the_menu_gives_a_copy_and_erases_the_conversation_everywhere(
     more.click()
     erase_item.click()
     dialog = page.get_by_role("alertdialog")
-    expect(dialog).to_contain_text("helemaal verwijderen")
+    expect(dialog).to_contain_text("Dit hele gesprek verwijderen")
     keep = page.get_by_role("button", name="Nee, bewaren")
     expect(keep).to_be_focused()  # the safe answer first
     keep.click()

@@ -10,7 +10,7 @@
   // Strings: nl fr en tr ar pl ro uk. Keys: open, title, label, placeholder, send, typing,
   // fresh (new conversation), close, offline, error, notSent, tooLong, you, caseworker, unread, hint,
   // then the menu: menu, download, erase, eraseAsk, eraseYes, eraseNo, erased, none (no conversation).
-  // The erasure texts are the gateway's own (bot/locales: erase_confirm, erase_yes, erase_no, erased).
+  // eraseYes and eraseNo are the gateway's buttons (bot/locales), erased the first sentence of its reply.
   var T = {
     nl: ["Chat met Huurhulp", "Huurhulp", "Je bericht", "Typ je bericht…", "Verstuur", "Huurhulp typt…",
       "Nieuw gesprek", "Sluiten", "Geen verbinding. We proberen opnieuw…", "Er ging iets mis. Probeer opnieuw.",
@@ -19,10 +19,10 @@
       "Meer",
       "Download mijn gesprek",
       "Verwijder mijn gesprek",
-      "Wil je dit gesprek helemaal verwijderen? Al je berichten worden gewist, hier en bij de hulpverleners. Dat kan niet ongedaan worden.",
+      "Dit hele gesprek verwijderen, ook bij de hulpverleners? Dat kan niet ongedaan worden.",
       "Ja, verwijder alles",
       "Nee, bewaren",
-      "Je gesprek is verwijderd. We bewaren geen tekst meer van dit gesprek. Je kan altijd opnieuw beginnen.",
+      "Je gesprek is verwijderd.",
       "Er is nog geen gesprek."],
     fr: ["Discuter avec Huurhulp", "Huurhulp", "Votre message", "Écrivez votre message…", "Envoyer",
       "Huurhulp écrit…", "Nouvelle conversation", "Fermer", "Pas de connexion. Nouvel essai en cours…",
@@ -31,10 +31,10 @@
       "Plus",
       "Télécharger ma conversation",
       "Supprimer ma conversation",
-      "Voulez-vous supprimer toute cette conversation ? Tous vos messages seront effacés, ici et chez les intervenants. Cela ne peut pas être annulé.",
+      "Supprimer toute cette conversation, aussi chez les intervenants ? C'est définitif.",
       "Oui, tout supprimer",
       "Non, garder",
-      "Votre conversation a été supprimée. Nous ne gardons plus aucun texte de cette conversation. Vous pouvez toujours recommencer.",
+      "Votre conversation a été supprimée.",
       "Il n'y a pas encore de conversation."],
     en: ["Chat with Huurhulp", "Huurhulp", "Your message", "Type your message…", "Send", "Huurhulp is typing…",
       "New conversation", "Close", "No connection. Trying again…", "Something went wrong. Please try again.",
@@ -43,10 +43,10 @@
       "More",
       "Download my conversation",
       "Delete my conversation",
-      "Do you want to delete this whole conversation? All your messages will be erased, here and for the caseworkers. This cannot be undone.",
+      "Delete this whole conversation, for the caseworkers too? This cannot be undone.",
       "Yes, delete everything",
       "No, keep it",
-      "Your conversation has been deleted. We keep no text of this conversation. You can always start again.",
+      "Your conversation has been deleted.",
       "There is no conversation yet."],
     tr: ["Huurhulp ile sohbet", "Huurhulp", "Mesajınız", "Mesajınızı yazın…", "Gönder", "Huurhulp yazıyor…",
       "Yeni sohbet", "Kapat", "Bağlantı yok. Yeniden deneniyor…", "Bir sorun oluştu. Lütfen tekrar deneyin.",
@@ -55,10 +55,10 @@
       "Daha fazla",
       "Sohbetimi indir",
       "Sohbetimi sil",
-      "Bu sohbetin tamamını silmek istiyor musunuz? Tüm mesajlarınız burada ve danışmanlarda silinir. Bu geri alınamaz.",
+      "Bu sohbetin tamamı danışmanlarda da silinsin mi? Bu geri alınamaz.",
       "Evet, hepsini sil",
       "Hayır, sakla",
-      "Sohbetiniz silindi. Bu sohbetten hiçbir metin saklamıyoruz. İstediğiniz zaman yeniden başlayabilirsiniz.",
+      "Sohbetiniz silindi.",
       "Henüz bir sohbet yok."],
     ar: ["تحدّث مع Huurhulp", "Huurhulp", "رسالتك", "اكتب رسالتك…", "إرسال", "Huurhulp يكتب…",
       "محادثة جديدة", "إغلاق", "لا يوجد اتصال. نحاول مرة أخرى…", "حدث خطأ. حاول مرة أخرى.",
@@ -67,10 +67,10 @@
       "المزيد",
       "تنزيل محادثتي",
       "حذف محادثتي",
-      "هل تريدون حذف هذه المحادثة بالكامل؟ ستُمحى كل رسائلكم، هنا ولدى المرشدين الاجتماعيين. لا يمكن التراجع عن ذلك.",
+      "حذف هذه المحادثة بالكامل، لدى المرشدين أيضًا؟ لا يمكن التراجع عن ذلك.",
       "نعم، احذف كل شيء",
       "لا تحذف",
-      "تم حذف محادثتكم. لا نحتفظ بأي نص من هذه المحادثة. يمكنكم دائمًا أن تبدأوا من جديد.",
+      "تم حذف محادثتكم.",
       "لا توجد محادثة بعد."],
     pl: ["Czat z Huurhulp", "Huurhulp", "Twoja wiadomość", "Wpisz wiadomość…", "Wyślij", "Huurhulp pisze…",
       "Nowa rozmowa", "Zamknij", "Brak połączenia. Próbujemy ponownie…", "Coś poszło nie tak. Spróbuj ponownie.",
@@ -79,10 +79,10 @@
       "Więcej",
       "Pobierz moją rozmowę",
       "Usuń moją rozmowę",
-      "Czy chcesz usunąć całą tę rozmowę? Wszystkie Twoje wiadomości zostaną usunięte, tutaj i u pracowników socjalnych. Nie da się tego cofnąć.",
+      "Usunąć całą tę rozmowę, także u pracowników socjalnych? Tego nie da się cofnąć.",
       "Tak, usuń wszystko",
       "Nie, zachowaj",
-      "Twoja rozmowa została usunięta. Nie przechowujemy żadnego tekstu tej rozmowy. Zawsze możesz zacząć od nowa.",
+      "Twoja rozmowa została usunięta.",
       "Nie ma jeszcze rozmowy."],
     ro: ["Discută cu Huurhulp", "Huurhulp", "Mesajul tău", "Scrie mesajul tău…", "Trimite", "Huurhulp scrie…",
       "Conversație nouă", "Închide", "Nu există conexiune. Încercăm din nou…", "Ceva nu a mers. Încearcă din nou.",
@@ -91,10 +91,10 @@
       "Mai mult",
       "Descărcați conversația",
       "Ștergeți conversația",
-      "Doriți să ștergeți toată această conversație? Toate mesajele dumneavoastră vor fi șterse, aici și la asistenții sociali. Acest lucru nu poate fi anulat.",
+      "Ștergeți toată conversația, și la asistenții sociali? Nu se poate anula.",
       "Da, șterge tot",
       "Nu, păstrează",
-      "Conversația dumneavoastră a fost ștearsă. Nu mai păstrăm niciun text din această conversație. Puteți oricând să începeți din nou.",
+      "Conversația dumneavoastră a fost ștearsă.",
       "Nu există încă o conversație."],
     uk: ["Чат з Huurhulp", "Huurhulp", "Ваше повідомлення", "Напишіть повідомлення…", "Надіслати",
       "Huurhulp друкує…", "Нова розмова", "Закрити", "Немає з'єднання. Пробуємо ще раз…",
@@ -103,14 +103,13 @@
       "Більше",
       "Завантажити мою розмову",
       "Видалити мою розмову",
-      "Бажаєте видалити всю цю розмову? Усі ваші повідомлення буде стерто, тут і в соціальних працівників. Це не можна скасувати.",
+      "Видалити всю розмову, також у соціальних працівників? Це не можна скасувати.",
       "Так, видалити все",
       "Ні, зберегти",
-      "Вашу розмову видалено. Ми не зберігаємо жодного тексту цієї розмови. Ви завжди можете почати знову.",
+      "Вашу розмову видалено.",
       "Розмови ще немає."]
   };
-  var KEYS = ("open title label placeholder send typing fresh close offline error notSent tooLong you caseworker unread hint " +
-    "menu download erase eraseAsk eraseYes eraseNo erased none").split(" ");
+  var KEYS = "open title label placeholder send typing fresh close offline error notSent tooLong you caseworker unread hint menu download erase eraseAsk eraseYes eraseNo erased none".split(" ");
   var POLL_MS = 3000, SAFETY_POLL_MS = 30000, MAX_BACKOFF_MS = 30000, PAGE = 200;
 
   var data = script.dataset;
@@ -349,7 +348,7 @@
     else if (!confirmBox.hidden) cancelErase();
     else close();
   });
-  fresh.addEventListener("click", function () {
+  function reset() {  // forget the conversation on this device (the gateway keeps it unless erased)
     confirmBox.hidden = true;
     stop();
     conv = null;
@@ -357,6 +356,9 @@
     setLive(false);
     seen = {};
     log.textContent = "";
+  }
+  fresh.addEventListener("click", function () {
+    reset();
     hint.hidden = false;
     say("");
     if (!chosen) setLanguage(known(navigator.language) || "nl");
@@ -376,14 +378,10 @@
     if (focusButton) more.focus();
   }
   more.addEventListener("click", function () { if (menu.hidden) openMenu(); else closeMenu(true); });
-  menu.addEventListener("keydown", function (event) {
-    var items = [downloadItem, eraseItem], at = items.indexOf(root.activeElement);
-    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+  menu.addEventListener("keydown", function (event) {  // two items: every arrow moves to the other
+    if (/^(Arrow(Up|Down)|Home|End)$/.test(event.key)) {
       event.preventDefault();
-      items[(at + (event.key === "ArrowDown" ? 1 : items.length - 1)) % items.length].focus();
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      items[event.key === "Home" ? 0 : items.length - 1].focus();
+      (root.activeElement === downloadItem ? eraseItem : downloadItem).focus();
     } else if (event.key === "Tab") {
       closeMenu(false);
     }
@@ -392,9 +390,13 @@
     if (!menu.hidden && !menu.contains(event.target) && !more.contains(event.target)) closeMenu(false);
   });
 
+  function noConversation() {
+    closeMenu(true);
+    if (!conv) say(str("none"), "ok");
+    return !conv;
+  }
   downloadItem.addEventListener("click", function () {
-    closeMenu(false);
-    if (!conv) { say(str("none"), "ok"); more.focus(); return; }
+    if (noConversation()) return;
     var current = conv;
     fetch(api + "/" + current.id + "/export", { headers: { Authorization: "Bearer " + current.token } })
       .catch(function () { throw { status: 0 }; })
@@ -410,7 +412,6 @@
         link.click();
         link.remove();
         setTimeout(function () { URL.revokeObjectURL(link.href); }, 30000);
-        more.focus();
       })
       .catch(function (error) {
         if (error.status === 0) return say(str("offline"), "offline");
@@ -420,8 +421,7 @@
   });
 
   eraseItem.addEventListener("click", function () {
-    closeMenu(false);
-    if (!conv) { say(str("none"), "ok"); more.focus(); return; }
+    if (noConversation()) return;
     say("");
     confirmBox.hidden = false;
     eraseNo.focus();  // the safe answer first
@@ -445,14 +445,8 @@
 
   // The conversation no longer exists (erased here, in the chat, or in another tab): forget it.
   function erased(text) {
-    stop();
-    conv = null;
-    save();
-    setLive(false);
-    seen = {};
-    log.textContent = "";
+    reset();
     hint.hidden = false;
-    confirmBox.hidden = true;
     say(text || str("erased"), "ok");
     input.focus();
   }
@@ -560,13 +554,7 @@
   }
 
   function forget(error) {  // the gateway no longer knows this conversation
-    if (error.status !== 401 && error.status !== 404) return;
-    stop();
-    conv = null;
-    save();
-    setLive(false);
-    seen = {};
-    log.textContent = "";
+    if (error.status === 401 || error.status === 404) reset();
   }
 
   function sync() {

@@ -20,8 +20,10 @@ from bot.settings import Settings
 from tests.conftest import offline_settings
 
 #: Budget for widget.js, raw and gzipped (README "Web widget" states the current size).
-MAX_RAW_BYTES = 32_000
-MAX_GZIP_BYTES = 11_000
+#: Issue 13's menu (a copy of the conversation, erasure with its question, in eight
+#: languages) took it from 25.9 KB (9.3 KB gzipped) to 35.0 KB (11.8 KB).
+MAX_RAW_BYTES = 36_000
+MAX_GZIP_BYTES = 12_000
 LANGUAGES = ("nl", "fr", "en", "tr", "ar", "pl", "ro", "uk")
 SITE = "https://www.caw.example"
 

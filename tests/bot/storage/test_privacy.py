@@ -133,7 +133,12 @@ def test_an_erased_web_conversation_is_gone_for_its_token(db: Database) -> None:
     assert not db.conversations.token_matches(conversation.id, token)
     with pytest.raises(ConversationNotFound):
         db.conversations.begin_turn(conversation.id, "nog iets")  # nothing is stored any more
-    assert db.conversations.store_outbound(conversation.id, [Outbound("te laat")]) == []  # a late turn
+    # A turn under way during the erasure writes nothing back: no reply, no handoff, no case.
+    assert db.conversations.store_outbound(conversation.id, [Outbound("te laat")]) == []
+    db.conversations.record_handoff(conversation.id, signal())
+    assert db.conversations.get(conversation.id).handoff is None
+    with pytest.raises(ConversationNotFound):
+        db.cases.open(conversation.id, signal())
     assert db.privacy.erase(conversation.id).already_erased
     assert [e.action for e in db.audit.recent()] == ["erased"]  # once
 
