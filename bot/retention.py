@@ -37,7 +37,7 @@ from babel.dates import format_date
 
 from bot import texts
 from bot.handoff import HandoffService
-from bot.hub import conversation_topic
+from bot.hub import CONSOLE_TOPIC, console_change, conversation_topic
 from bot.messages import Button, Inbound, Outbound
 from bot.settings import Settings
 from bot.states import ConversationState
@@ -59,8 +59,6 @@ KEEP_PAYLOAD = "/erase:no"
 PURGE_BATCH = 25
 #: The first purge runs this long after the gateway starts (never slows a start-up).
 FIRST_PURGE_DELAY = 60.0
-#: The hub topic of the console pages (bot.hub.CONSOLE_TOPIC).
-CONSOLE_TOPIC = "console"
 #: The hub event that tells a tenant's live connections their conversation is gone.
 ERASED_EVENT = {"type": "erased"}
 #: Dates and times in the tenant's copy are Belgian.
@@ -299,16 +297,10 @@ class Forgetting:
         self._sweep_later(conversation_id)
         self.handoff.hub.publish(conversation_topic(conversation_id), dict(ERASED_EVENT))
         if record.closed_case_id is not None:
-            # The caseworker's console learns that the case closed (ids only, the shape of
-            # bot.hub.console_change); it never sees the text again.
+            # The caseworker's console learns that the case closed (ids only); it never sees
+            # the text again.
             self.handoff.hub.publish(
-                CONSOLE_TOPIC,
-                {
-                    "type": "change",
-                    "what": "closed",
-                    "conversation_id": conversation_id,
-                    "case_id": record.closed_case_id,
-                },
+                CONSOLE_TOPIC, console_change("closed", conversation_id, record.closed_case_id)
             )
         log.info(
             "conversation %s erased by the tenant: %d messages, %d notes, %d tracker events%s",

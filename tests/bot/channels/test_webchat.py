@@ -417,3 +417,26 @@ def test_the_widgets_erasure_buttons_are_the_gateways() -> None:
         assert strings["eraseYes"] == texts.text("erase_yes", language)
         assert strings["eraseNo"] == texts.text("erase_no", language)
         assert texts.text("erased", language).startswith(strings["erased"]), language
+
+
+def test_the_console_hears_that_the_erased_case_closed_without_text(rights: TestClient) -> None:
+    import asyncio
+
+    from bot.hub import CONSOLE_TOPIC, Hub
+    from bot.retention import Forgetting
+
+    conversation_id, headers = _start(rights)
+    _say(rights, conversation_id, headers, "geheim verhaal")  # Rasa is down: a case waits
+    gateway = rights.app.state.gateway  # type: ignore[attr-defined]
+    case = gateway.db.cases.open_for_conversation(conversation_id)
+    hub = Hub()
+    handoff = type("Handoff", (), {"hub": hub})()
+
+    async def erase() -> list[dict[str, object]]:
+        async with hub.subscribe(CONSOLE_TOPIC) as queue:
+            await Forgetting(gateway.db, gateway.settings, handoff).erase(conversation_id)  # type: ignore[arg-type]
+            return [queue.get_nowait() for _ in range(queue.qsize())]
+
+    events = asyncio.run(erase())
+    closed = {"type": "change", "what": "closed", "conversation_id": conversation_id, "case_id": case.id}
+    assert events == [closed]  # ids only: the text never reaches the console again
