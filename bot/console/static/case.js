@@ -81,7 +81,7 @@
     if (c.reasons && c.reasons.length) {
       fact(summary, "Triage", el("ul", { class: "plain" }, ...c.reasons.map((r) => el("li", { text: HH.triageReason(r) }))));
     }
-    if (c.outcome) fact(summary, "Uitkomst", label(HH.OUTCOMES, c.outcome));
+    if (c.outcome) fact(summary, "Uitkomst", label({ ...HH.OUTCOMES, ...HH.SYSTEM_OUTCOMES }, c.outcome));
 
     const intake = $("intake");
     intake.replaceChildren();

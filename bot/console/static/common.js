@@ -120,6 +120,12 @@
     resolved: "Opgelost",
     no_response: "Geen reactie",
   };
+  // Outcomes the gateway sets itself (erasure by the tenant, the retention purge): shown
+  // on a closed case, never offered in the close menu.
+  const SYSTEM_OUTCOMES = {
+    erased: "Gewist op vraag van de huurder",
+    expired: "Gewist na de bewaartermijn",
+  };
   const HANDOFF_REASONS = {
     requested: "Huurder vroeg een medewerker",
     consent: "Intake afgerond, huurder gaf toestemming",
@@ -340,7 +346,7 @@
   window.HH = {
     api, ApiError, initPage, poller, live, claimantName, el, badge, flagList, notify, errorText, label, triageReason,
     parseTime, formatDateTime, formatDuration, formatAnswer, timeElement,
-    PRIORITIES, STAGES, LANGUAGES, CHANNELS, STATUSES, OUTCOMES, HANDOFF_REASONS,
+    PRIORITIES, STAGES, LANGUAGES, CHANNELS, STATUSES, OUTCOMES, SYSTEM_OUTCOMES, HANDOFF_REASONS,
     get me() { return me; },
   };
 })();

@@ -103,7 +103,7 @@
       label(HH.CHANNELS, c.channel),
       flagList(c.flags),
       status === "closed"
-        ? label(HH.OUTCOMES, c.outcome)
+        ? label({ ...HH.OUTCOMES, ...HH.SYSTEM_OUTCOMES }, c.outcome)
         : el("span", { "data-since": c.waiting_since, title: HH.formatDateTime(c.waiting_since) }),
       HH.claimantName(c) || "—",
       actions(c, status),
