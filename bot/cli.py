@@ -16,7 +16,7 @@ from types import FrameType
 
 from bot.auth import hash_password, validate_new_password
 from bot.settings import PROJECT_ROOT, Settings, get_settings
-from bot.stack import Stack, StackError, StartInterrupted
+from bot.stack import ScaleOutError, Stack, StackError, StartInterrupted
 from bot.storage.database import Database
 from bot.storage.records import CaseworkerExists
 from bot.training import RASA_PROJECT, TrainingFailed, ensure_model, rasa_environment, rasa_executable
@@ -162,28 +162,50 @@ def cmd_caseworker(args: argparse.Namespace) -> int:
         database.dispose()
 
 
-def _telegram_mode(settings: Settings) -> str:
+def _telegram_mode(settings: Settings, workers: int = 1) -> str:
     """How the gateway talks to Telegram, for the start-up summary (never the token)."""
     if not settings.telegram_enabled:
         return "off (set HUURHULP_TELEGRAM_TOKEN to turn it on)"
     if settings.telegram_webhook_url:
         return f"webhook at {settings.telegram_webhook_url}"
-    return "long polling"
+    return "long polling" + (" (by the first gateway worker; all of them send)" if workers > 1 else "")
 
 
-def cmd_run(_args: argparse.Namespace) -> int:
+def _stores(settings: Settings) -> str:
+    """Where data, Rasa's trackers and the shared state live, for the summary (no passwords)."""
+    from sqlalchemy.engine.url import make_url
+
+    database = make_url(settings.effective_database_url)
+    where = database.database if database.get_backend_name() == "sqlite" else database.render_as_string()
+    redis = "Redis (locks, live updates, login limits)" if settings.redis_url else "no Redis (in-process)"
+    return f"{database.get_backend_name()} {where} (the gateway's tables and Rasa's trackers); {redis}"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     """Train if needed, start actions, Rasa and the gateway, keep them up until Ctrl-C or SIGTERM.
 
-    A part that stops on its own is restarted (``bot/supervisor.py``); only our own stop
-    signal stops everything.
+    ``--gateway-workers N --rasa-servers M`` (PostgreSQL and Redis needed) run N gateway
+    processes on one port and M Rasa servers. A part that stops on its own is restarted
+    (``bot/supervisor.py``); only our own stop signal stops everything.
     """
+    from bot.stack import scale_out_problems
     from bot.supervisor import BackoffPolicy, Supervisor
 
     settings = get_settings()
+    workers = args.gateway_workers or settings.gateway_workers
+    servers = args.rasa_servers or settings.rasa_servers
+    problems = scale_out_problems(settings, workers, servers)
+    if problems:  # before training or starting anything
+        print("huurhulp run: " + "\n  ".join(problems), file=sys.stderr)
+        return 2
     model, trained = ensure_model(settings.models_dir, settings.var_dir)
     print(f"model: {model} ({'freshly trained' if trained else 'up to date, not retrained'})")
     token = settings.rasa_token.get_secret_value() or secrets.token_urlsafe(24)
-    stack = Stack(settings, model, token)
+    try:
+        stack = Stack(settings, model, token, gateway_workers=workers, rasa_servers=servers)
+    except (ScaleOutError, OSError) as error:
+        print(f"huurhulp run: {error}", file=sys.stderr)
+        return 2
     policy = BackoffPolicy(
         initial=settings.restart_delay,
         maximum=settings.restart_delay_max,
@@ -200,7 +222,12 @@ def cmd_run(_args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    print("starting action server, Rasa server and gateway (Rasa takes about 30 s)...", flush=True)
+    parts = (
+        "action server, Rasa server and gateway"
+        if workers == 1 and servers == 1
+        else f"action server, {servers} Rasa server(s) and {workers} gateway worker(s)"
+    )
+    print(f"starting {parts} (Rasa takes about 30 s)...", flush=True)
     try:
         stack.start(should_stop=lambda: stopping)
     except StartInterrupted:
@@ -215,10 +242,17 @@ def cmd_run(_args: argparse.Namespace) -> int:
         f"  demo chat   {base}/\n"
         f"  health      {base}/healthz\n"
         f"  API docs    {base}/docs\n"
-        f"  Rasa        {settings.effective_rasa_url}\n"
+        f"  Rasa        {', '.join(stack.rasa_urls)}\n"
         f"  actions     {settings.effective_action_url}\n"
+        + (
+            f"  workers     {workers} gateway processes on {base}; each also on "
+            f"{', '.join(stack.gateway_urls)}\n"
+            if workers > 1
+            else ""
+        )
+        + f"  stores      {_stores(settings)}\n"
         f"  logs        {settings.log_dir}/\n"
-        f"  telegram    {_telegram_mode(settings)}\n"
+        f"  telegram    {_telegram_mode(settings, workers)}\n"
         "A part that stops is restarted. Press Ctrl-C to stop.",
         flush=True,
     )
@@ -231,11 +265,34 @@ def cmd_run(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError("expected a number from 1 to 64")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Argument parser of the ``huurhulp`` command."""
     parser = argparse.ArgumentParser(prog="huurhulp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="train if needed, then run actions, Rasa and the gateway")
+    run.add_argument(
+        "--gateway-workers",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="gateway processes on the one port (default HUURHULP_GATEWAY_WORKERS, 1); >1 needs "
+        "PostgreSQL and Redis",
+    )
+    run.add_argument(
+        "--rasa-servers",
+        type=_positive,
+        default=None,
+        metavar="M",
+        help="Rasa servers on consecutive ports from HUURHULP_RASA_PORT (default "
+        "HUURHULP_RASA_SERVERS, 1); >1 needs PostgreSQL and Redis",
+    )
     run.set_defaults(handler=cmd_run)
     train = commands.add_parser("train", help="train the Rasa model if rasa_project/ changed")
     train.add_argument("--force", action="store_true", help="train even if the model is up to date")

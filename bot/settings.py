@@ -13,12 +13,32 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseSettings, Field, SecretStr, root_validator, validator
+from sqlalchemy.engine.url import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: Telegram's own Bot API (the token is appended to it).
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 #: What Telegram accepts as a webhook secret token.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+#: The PostgreSQL schema of Rasa's tracker store inside the gateway's database (its own
+#: schema: the gateway's tables and Rasa's ``events`` never mix, one backup holds both).
+TRACKER_SCHEMA = "rasa"
+
+
+def tracker_store_url_for(database_url: str, schema: str = TRACKER_SCHEMA) -> str:
+    """Rasa's tracker store in the gateway's database: the one derivation of its URL.
+
+    SQLite: the same file (Rasa's table ``events`` beside the gateway's tables). PostgreSQL:
+    the same database, schema ``schema``, chosen per connection with libpq's
+    ``options=-csearch_path=<schema>`` in the URL, so any SQLAlchemy engine on that URL (the
+    gateway's erasure and purge) and Rasa itself (``POSTGRESQL_SCHEMA``, set by ``huurhulp
+    run`` from the same URL) see the same table. Other databases: the same URL.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return database_url
+    with_schema = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return str(with_schema.render_as_string(hide_password=False))
 
 
 class Settings(BaseSettings):
@@ -67,6 +87,46 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(
         default=5, ge=1, le=1000, description="Failed console logins allowed per username and address."
     )
+    login_attempts_per_address_per_minute: int = Field(
+        default=20,
+        ge=1,
+        le=10000,
+        description=(
+            "Failed console logins allowed per address, whatever the usernames (slows one address "
+            "trying many accounts). There is no limit per username alone: a stranger could then lock "
+            "a caseworker out from anywhere."
+        ),
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description=(
+            "Addresses of reverse proxies (load balancers) whose X-Forwarded-For the gateway believes "
+            "(uvicorn's --forwarded-allow-ips), comma-separated; the login limiter counts by the "
+            "client's address, so behind a proxy it must be listed here."
+        ),
+    )
+    redis_url: str = Field(
+        default="",
+        description=(
+            "Redis URL (redis://[:password@]host:port/db, rediss:// for TLS). Set: Rasa's lock store, "
+            "the gateway's live updates (pub/sub between gateway processes) and the console login "
+            "limiter use it. Empty: in-process, which only suits one gateway and one Rasa server."
+        ),
+    )
+    rasa_urls: str = Field(
+        default="",
+        description=(
+            "Base URLs of several Rasa servers, comma-separated (`huurhulp run --rasa-servers` sets "
+            "it). A conversation always goes to the same one (rendezvous hash of its id); another "
+            "takes over while it is unreachable. Empty: HUURHULP_RASA_URL alone."
+        ),
+    )
+    gateway_workers: int = Field(
+        default=1, ge=1, le=64, description="`huurhulp run`: gateway processes (--gateway-workers)."
+    )
+    rasa_servers: int = Field(
+        default=1, ge=1, le=16, description="`huurhulp run`: Rasa servers (--rasa-servers)."
+    )
     telegram_token: SecretStr = Field(
         default=SecretStr(""),
         description="Bot token from BotFather. Empty: the gateway runs without Telegram.",
@@ -95,6 +155,14 @@ class Settings(BaseSettings):
     )
     telegram_messages_per_second: float = Field(
         default=30.0, gt=0, le=1000, description="Most messages per second to Telegram in all."
+    )
+    telegram_polling: bool = Field(
+        default=True,
+        description=(
+            "Whether this gateway process long-polls Telegram when there is no webhook URL. "
+            "`huurhulp run --gateway-workers N` turns it off in every worker but the first: Telegram "
+            "allows one getUpdates poller per bot. Every worker still delivers from the outbox."
+        ),
     )
     restart_delay: float = Field(
         default=1.0,
@@ -144,9 +212,10 @@ class Settings(BaseSettings):
     tracker_store_url: str = Field(
         default="",
         description=(
-            "SQLAlchemy URL of Rasa's SQL tracker store (its `events` table), where erasure and the "
-            "purge delete Rasa's copy of a conversation. Empty: the SQLite file var/rasa/tracker.db "
-            "that `huurhulp run` gives Rasa."
+            "SQLAlchemy URL of Rasa's SQL tracker store (its `events` table): `huurhulp run` gives it "
+            "to Rasa, and erasure and the purge delete Rasa's copy of a conversation there. Empty: "
+            "the gateway's own database (SQLite: the same file; PostgreSQL: the same database, "
+            "schema `rasa`), so there is one place for personal data."
         ),
     )
     widget_origins: str = Field(
@@ -211,6 +280,23 @@ class Settings(BaseSettings):
             raise ValueError("expected an SQLAlchemy URL such as postgresql://user@host/db")
         return value
 
+    @validator("redis_url")
+    def _valid_redis_url(cls, value: str) -> str:  # noqa: N805
+        value = value.strip()
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("expected a Redis URL such as redis://127.0.0.1:6379/0")
+        return value
+
+    @validator("rasa_urls")
+    def _valid_rasa_urls(cls, value: str) -> str:  # noqa: N805
+        urls = [url.strip().rstrip("/") for url in value.split(",") if url.strip()]
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"{url!r} is not an http(s):// URL")
+        if len(set(urls)) != len(urls):
+            raise ValueError("a Rasa server is listed twice")
+        return ",".join(urls)
+
     @validator("telegram_base_url", "telegram_base_file_url", "telegram_webhook_url")
     def _http_url(cls, value: str) -> str:  # noqa: N805
         value = value.strip()
@@ -255,8 +341,15 @@ class Settings(BaseSettings):
 
     @property
     def effective_tracker_store_url(self) -> str:
-        """Rasa's tracker store, defaulting to the SQLite file ``huurhulp run`` configures."""
-        return self.tracker_store_url or f"sqlite:///{self.var_dir / 'rasa' / 'tracker.db'}"
+        """Rasa's tracker store: the one URL that ``huurhulp run`` gives Rasa and that erasure
+        and the purge delete from (default: inside the gateway's database,
+        :func:`tracker_store_url_for`)."""
+        return self.tracker_store_url or tracker_store_url_for(self.effective_database_url)
+
+    @property
+    def rasa_server_urls(self) -> list[str]:
+        """The Rasa servers the gateway talks to (one unless HUURHULP_RASA_URLS lists several)."""
+        return self.rasa_urls.split(",") if self.rasa_urls else [self.effective_rasa_url]
 
     @property
     def effective_rasa_url(self) -> str:

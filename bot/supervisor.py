@@ -1,7 +1,8 @@
-"""Keep the three processes of ``huurhulp run`` up: restart a child that dies, with backoff.
+"""Keep the processes of ``huurhulp run`` up: restart a child that dies, with backoff.
 
-After the stack has started (:meth:`bot.stack.Stack.start`), :class:`Supervisor` watches the
-action server, the Rasa server and the gateway. A child that exits for any reason other
+After the stack has started (:meth:`bot.stack.Stack.start`), :class:`Supervisor` watches every
+child: the action server, each Rasa server and each gateway worker
+(``--rasa-servers``, ``--gateway-workers``), each on its own. A child that exits for any reason other
 than our own stop (a crash, the OOM killer, someone's ``kill``, even exit code 0) is
 restarted on its own, after a delay that doubles with every failure in a row up to a cap
 (:class:`BackoffPolicy`); a child that stays healthy for a while has its count reset
@@ -9,7 +10,9 @@ restarted on its own, after a delay that doubles with every failure in a row up 
 away, the gateway gives tenants the honest reply and queues them for a person.
 
 The children are independent: Rasa asks the action server per request and the gateway
-asks Rasa per message, so none of them needs the others restarted.
+asks Rasa per message, so none of them needs the others restarted. With several Rasa servers
+the gateway sends a stopped server's conversations to another one; with several gateway
+workers the others keep accepting on the shared port while one restarts.
 
 Only the command's own stop (Ctrl-C, SIGTERM) ends supervision; then the stack stops
 every child's process group. The log says which part stopped, how (exit code or

@@ -1,4 +1,4 @@
-"""`huurhulp caseworker`: accounts from the command line."""
+"""`huurhulp caseworker`: accounts from the command line; `huurhulp run` refusing an impossible scale-out."""
 
 from __future__ import annotations
 
@@ -52,3 +52,24 @@ def test_add_list_disable(tmp_path: Path) -> None:
         db.dispose()
     assert stored is not None and stored.password_hash.startswith("$argon2")
     assert verify_password(stored.password_hash, "a long passphrase")
+
+
+def test_run_refuses_to_scale_out_without_postgresql_and_redis(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "HUURHULP_VAR_DIR": str(tmp_path),
+        "HUURHULP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "HUURHULP_MODELS_DIR": str(tmp_path / "no-models"),  # it must stop before training
+    }
+    env.pop("HUURHULP_REDIS_URL", None)
+    done = subprocess.run(
+        [HUURHULP, "run", "--gateway-workers", "2", "--rasa-servers", "2"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "need PostgreSQL" in done.stderr and "HUURHULP_REDIS_URL" in done.stderr
+    assert not (tmp_path / "no-models").exists()

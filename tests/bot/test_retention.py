@@ -180,8 +180,7 @@ def test_huurhulp_purge_command(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     db = Database(url)
     db.migrate()
-    tracker = f"sqlite:///{tmp_path / 'rasa' / 'tracker.db'}"
-    (tmp_path / "rasa").mkdir()
+    tracker = url  # the default: Rasa's events table in the gateway's own database
     secret = marker()
     try:
         conversation_with(db, tracker, f"cli {secret}", days_ago=400)
@@ -212,8 +211,7 @@ def test_the_gateway_purges_by_itself(
     db = Database(url)
     db.migrate()
     secret = marker()
-    (tmp_path / "rasa").mkdir()
-    tracker = f"sqlite:///{tmp_path / 'rasa' / 'tracker.db'}"  # the default under var_dir
+    tracker = url  # the default: Rasa's events table in the gateway's own database
     try:
         conversation_with(db, tracker, f"oud {secret}", days_ago=3)
         caplog.set_level("INFO", logger="bot.retention")

@@ -556,10 +556,9 @@ def test_verwijder_erases_the_chats_conversation_everywhere(
     old = conversation(client, 95)
     case = db.cases.open_for_conversation(old.id)
     assert case is not None and old.state is ConversationState.WAITING
-    (tmp_path / "rasa").mkdir()
-    tracker = f"sqlite:///{tmp_path / 'rasa' / 'tracker.db'}"
-    write_rasa_conversation(tracker, old.id, f"mijn huisbaas {secret} zet me eruit")
     database = f"sqlite:///{tmp_path / 'huurhulp.db'}"
+    tracker = database  # Rasa's tracker store is the gateway's own database (its events table)
+    write_rasa_conversation(tracker, old.id, f"mijn huisbaas {secret} zet me eruit")
 
     assert post_update(client, fake.text_update(95, "/verwijder")) == 200
     sent = fake.wait_sent(95, 4)
