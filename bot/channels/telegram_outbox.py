@@ -5,9 +5,14 @@ that stores it (``bot/storage/conversations.py``), whoever wrote it: the bot, th
 a caseworker. This module delivers those rows:
 
 * in order per chat (one worker per chat with pending messages, oldest first);
-* paced: at least ``chat_interval`` seconds between two messages to one chat and at most
-  ``per_second`` messages overall (Telegram's limits; python-telegram-bot's rate limiter
-  does not pace private chats);
+* exactly once with several senders (``huurhulp run --gateway-workers N`` runs one per
+  process): a worker claims a chat's oldest item before sending it
+  (:meth:`bot.storage.outbox.Outbox.claim`, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and
+  leaves a chat whose oldest item another sender holds;
+* paced: at least ``chat_interval`` seconds between two messages to one chat (also when
+  another sender sent the previous one: the claim says when) and at most ``per_second``
+  messages per sender (``huurhulp run`` gives each of N workers 1/N of the setting)
+  (Telegram's limits; python-telegram-bot's rate limiter does not pace private chats);
 * retrying flood control (429, after Telegram's ``retry_after``) and network errors
   (exponential backoff), so a short outage of Telegram loses nothing; a message that
   Telegram refuses (the tenant blocked the bot, a bad request) or that could not be
@@ -174,31 +179,47 @@ class TelegramOutbox:
                 await asyncio.wait_for(self._wake.wait(), self.idle_poll)
 
     async def _drain(self, chat_id: str) -> None:
-        """Deliver one chat's pending messages, oldest first; a retry holds back the later ones."""
+        """Deliver one chat's pending messages, oldest first; a retry holds back the later ones.
+
+        Each item is claimed first. When the oldest item is not due yet, the worker waits for
+        it if that is soon (a retry), and otherwise leaves the chat (another sender's lease;
+        the idle poll looks again)."""
+        emptied = False
         try:
             while True:
-                item = await to_thread.run_sync(self.db.outbox.next_item, CHANNEL, chat_id)
-                if item is None:
+                claim = await to_thread.run_sync(self.db.outbox.claim, CHANNEL, chat_id)
+                if claim.empty:
+                    emptied = True
                     return
-                delay = (item.next_attempt_at - dt.datetime.now(dt.timezone.utc)).total_seconds()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                await self._pace(chat_id)
-                await self._deliver(item)
+                if claim.item is None:
+                    now = dt.datetime.now(dt.timezone.utc)
+                    wait = (claim.due_at - now).total_seconds() if claim.due_at is not None else None
+                    if wait is None or wait > self.idle_poll:
+                        return  # another sender holds the chat's oldest message
+                    await asyncio.sleep(max(wait, 0.0))
+                    continue
+                await self._pace(chat_id, claim.last_sent_at)
+                await self._deliver(claim.item)
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("outbox: worker of a chat failed; it restarts at the next poll")
         finally:
             self._workers.pop(chat_id, None)
-            self.wake()  # a message stored while this worker was finishing is picked up now
+            if emptied:
+                self.wake()  # a message stored while this worker was finishing is picked up now
 
-    async def _pace(self, chat_id: str) -> None:
+    async def _pace(self, chat_id: str, last_sent_at: dt.datetime | None = None) -> None:
+        waits = []
         last = self._last_sent.get(chat_id)
         if last is not None:
-            wait = self.chat_interval - (time.monotonic() - last)
-            if wait > 0:
-                await asyncio.sleep(wait)
+            waits.append(self.chat_interval - (time.monotonic() - last))
+        if last_sent_at is not None:  # possibly sent by another sender (gateway process)
+            since = (dt.datetime.now(dt.timezone.utc) - last_sent_at).total_seconds()
+            waits.append(self.chat_interval - since)
+        wait = max(waits, default=0.0)
+        if wait > 0:
+            await asyncio.sleep(min(wait, self.chat_interval))
         await self.limiter.acquire()
 
     async def _deliver(self, item: OutboxRecord) -> None:

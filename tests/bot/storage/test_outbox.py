@@ -1,8 +1,10 @@
-"""Telegram conversations and the outbox in the database, on SQLite and on PostgreSQL."""
+"""Telegram conversations and the outbox in the database (claims by several senders included),
+on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from alembic import command
@@ -94,3 +96,75 @@ def test_migration_0003_downgrades_and_upgrades_again(db: Database) -> None:
     db.migrate()
     assert "outbox" in inspect(db.engine).get_table_names()
     assert [m.text for m in db.conversations.messages_after(chat.id)] == ["hallo"]
+
+
+# Several senders: claims (FOR UPDATE SKIP LOCKED on PostgreSQL) ---------------------------------
+
+
+def _queued(db: Database, chat: str, count: int) -> list[int]:
+    conversation, _ = db.conversations.for_channel("telegram", chat)
+    stored = db.conversations.store_outbound(conversation.id, [Outbound(f"{chat}-{n}") for n in range(count)])
+    return [item.id for item in db.outbox.for_conversation(conversation.id)][-len(stored) :]
+
+
+def test_a_claimed_item_is_leased_and_holds_back_the_chat(db: Database) -> None:
+    first, second = _queued(db, "42", 2)
+    claim = db.outbox.claim("telegram", "42")
+    assert claim.item is not None and claim.item.id == first and claim.last_sent_at is None
+    # Another sender now finds the chat's oldest item leased: not the second one (order).
+    other = db.outbox.claim("telegram", "42")
+    assert other.item is None and other.head_id == first and other.due_at is not None
+    assert other.due_at > dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=60)
+    db.outbox.sent(first, "1")
+    after = db.outbox.claim("telegram", "42")
+    assert after.item is not None and after.item.id == second and after.last_sent_at is not None
+    db.outbox.sent(second, "2")
+    assert db.outbox.claim("telegram", "42").empty
+
+
+def test_a_retry_waits_and_an_expired_lease_is_claimed_again(db: Database) -> None:
+    (item,) = _queued(db, "43", 1)
+    assert db.outbox.claim("telegram", "43", lease=dt.timedelta(seconds=-1)).item is not None
+    # The sender died while sending: its lease ran out, so the item is delivered after all.
+    again = db.outbox.claim("telegram", "43")
+    assert again.item is not None and again.item.id == item
+    db.outbox.retry(item, dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=30), "networkerror")
+    waiting = db.outbox.claim("telegram", "43")
+    assert waiting.item is None and waiting.due_at is not None and not waiting.empty
+
+
+def test_simultaneous_senders_claim_each_message_once_and_in_order(database_url: str) -> None:
+    """Four senders, each with its own engine (as four gateway processes), on 6 chats x 8."""
+    setup = Database(database_url)
+    setup.migrate()
+    queued = {str(chat): _queued(setup, str(chat), 8) for chat in range(600, 606)}
+    senders = [Database(database_url) for _ in range(4)]
+    claimed: list[tuple[int, str, int]] = []  # (sender, chat, outbox id)
+    lock = threading.Lock()
+
+    def work(index: int) -> None:
+        db = senders[index]
+        idle = 0
+        while idle < 20:
+            progressed = False
+            for chat in queued:
+                claim = db.outbox.claim("telegram", chat)
+                if claim.item is not None:
+                    with lock:
+                        claimed.append((index, chat, claim.item.id))
+                    db.outbox.sent(claim.item.id, str(claim.item.id))
+                    progressed = True
+            idle = 0 if progressed else idle + 1
+
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(work, range(4)))
+    finally:
+        for db in senders:
+            db.dispose()
+    ids = [outbox_id for _, _, outbox_id in claimed]
+    assert sorted(ids) == sorted(i for items in queued.values() for i in items)  # each exactly once
+    for chat, items in queued.items():
+        assert [i for _, c, i in claimed if c == chat] == items  # in order per chat
+    print(f"claims per sender: {[sum(1 for s, _, _ in claimed if s == n) for n in range(4)]}")
+    setup.dispose()
