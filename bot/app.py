@@ -18,13 +18,14 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, JSONResponse
 
 from bot import retention
+from bot.auth import LoginLimiter, LoginPolicy
 from bot.channels import telegram, webchat, widget
 from bot.console import routes as console
 from bot.dependencies import Gateway, GatewayDep
 from bot.errors import install_error_handlers
 from bot.handoff import HandoffService
-from bot.health import check_all
-from bot.hub import Hub
+from bot.health import PartStatus, check_all
+from bot.hub import Hub, RedisHub
 from bot.office_hours import OfficeHours
 from bot.rasa_client import RasaClient
 from bot.router import Router
@@ -44,8 +45,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if not token:
         raise SystemExit("HUURHULP_RASA_TOKEN is not set: the gateway needs Rasa's HTTP API token.")
     db = Database(settings.effective_database_url)
-    rasa = RasaClient(settings.effective_rasa_url, token, settings.rasa_timeout)
-    hub = Hub()
+    # One or several Rasa servers; a conversation always goes to the same one (bot/rasa_client.py).
+    rasa = RasaClient(settings.rasa_server_urls, token, settings.rasa_timeout)
+    # With Redis, live updates travel between gateway processes; without, they stay in this one.
+    hub = RedisHub(settings.redis_url) if settings.redis_url else Hub()
     handoff = HandoffService(db, rasa, hub, OfficeHours.parse(settings.office_hours))
     gateway = Gateway(
         settings=settings,
@@ -54,12 +57,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub=hub,
         handoff=handoff,
         router=Router(db, rasa, settings.effective_action_url, handoff),
-        login_limiter=console.LoginLimiter(settings.login_attempts_per_minute),
+        login_limiter=LoginLimiter(
+            LoginPolicy(
+                per_user_and_address=settings.login_attempts_per_minute,
+                per_address=settings.login_attempts_per_address_per_minute,
+            ),
+            settings.redis_url,
+        ),
     )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(db.migrate)
+        await hub.start()
         telegram_channel = gateway.telegram
         if telegram_channel is not None:
             await telegram_channel.start()
@@ -75,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await retention.cancel_sweeps()
             if telegram_channel is not None:
                 await telegram_channel.stop()
+            await hub.stop()
             await rasa.aclose()
             db.dispose()
 
@@ -91,8 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["health"])
     async def healthz(services: GatewayDep) -> JSONResponse:
-        """200 when Rasa, the action server and the database answer; 503 naming the failing part."""
+        """200 when Rasa, the action server and the database (and Redis, when configured) answer;
+        503 naming the failing part."""
         parts = await check_all(services.rasa, services.settings.effective_action_url, services.db)
+        if services.settings.redis_url:  # live updates between gateway processes
+            connected = services.hub.connected
+            parts["redis"] = PartStatus(connected, "" if connected else "hub not subscribed")
         ok = all(part.ok for part in parts.values())
         body = {
             "status": "ok" if ok else "degraded",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
+from bot.auth import LoginLimiter
 from bot.handoff import HandoffService
 from bot.hub import Hub
 from bot.rasa_client import RasaClient
@@ -25,7 +26,6 @@ from bot.storage.database import Database
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel
-    from bot.console.routes import LoginLimiter
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Gateway:
     settings: Settings
     db: Database
     rasa: RasaClient
-    hub: Hub
+    hub: Hub  # bot.hub.RedisHub with HUURHULP_REDIS_URL: events reach every gateway process
     handoff: HandoffService
     router: Router
     login_limiter: LoginLimiter
@@ -72,7 +72,7 @@ def get_handoff(gateway: GatewayDep) -> HandoffService:
 
 
 def get_hub(gateway: GatewayDep) -> Hub:
-    """Live updates (tenant WebSockets)."""
+    """Live updates (tenant WebSockets, console pages), across gateway processes with Redis."""
     return gateway.hub
 
 
@@ -87,7 +87,8 @@ def get_telegram(gateway: GatewayDep) -> TelegramChannel | None:
 
 
 def get_login_limiter(gateway: GatewayDep) -> LoginLimiter:
-    """Failed console logins per username and address."""
+    """Failed console logins per username and address, and per address (shared through Redis
+    when it is configured)."""
     return gateway.login_limiter
 
 

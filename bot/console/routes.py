@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,11 +19,8 @@ import yaml
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Request, Response, WebSocket
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
-from limits import parse as parse_limit
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 
-from bot.auth import hash_password, needs_rehash, verify_password
+from bot.auth import LoginLimiter, hash_password, needs_rehash, verify_password
 from bot.channels.webchat import read_json_object
 from bot.console import live
 from bot.dependencies import DatabaseDep, HandoffDep, HubDep, SettingsDep, get_login_limiter
@@ -32,6 +30,7 @@ from bot.router import clean_text
 from bot.storage.database import Database
 from bot.storage.records import CaseConflict, CaseNotFound, CaseRecord, CaseworkerRecord
 
+log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CANNED_REPLIES = Path(__file__).resolve().parent / "canned_replies.yml"
 COOKIE = "huurhulp_console"
@@ -86,24 +85,6 @@ def _no_case() -> ApiError:
 
 def _caseworker_json(caseworker: CaseworkerRecord) -> dict[str, str]:
     return {"username": caseworker.username, "display_name": caseworker.display_name}
-
-
-class LoginLimiter:
-    """Failed logins per username and address, in memory (one per gateway app)."""
-
-    def __init__(self, per_minute: int) -> None:
-        # limits 2.x holds only a weak reference to its storage: keep the strong one here.
-        self.storage = MemoryStorage()
-        self.strategy = MovingWindowRateLimiter(self.storage)
-        self.limit = parse_limit(f"{per_minute}/minute")
-
-    def allowed(self, key: str) -> bool:
-        """Whether another attempt is allowed for ``key`` now."""
-        return bool(self.strategy.test(self.limit, "login", key))
-
-    def failed(self, key: str) -> None:
-        """Count a failed attempt."""
-        self.strategy.hit(self.limit, "login", key)
 
 
 LoginLimiterDep = Annotated[LoginLimiter, Depends(get_login_limiter)]
@@ -167,18 +148,40 @@ async def login(
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
         raise ApiError(422, "credentials_required", "Send a username and a password.")
+    # The client's address (behind a proxy listed in HUURHULP_FORWARDED_ALLOW_IPS: from
+    # X-Forwarded-For). Failures count per username and address and per address, never per
+    # username alone, so a stranger cannot lock a caseworker out (bot/auth.py, LoginPolicy).
     client = request.client.host if request.client else "?"
-    key = f"{username.casefold()}|{client}"
-    if not limiter.allowed(key):
-        raise ApiError(429, "too_many_attempts", "Too many failed attempts. Wait a minute and try again.")
+    if not await to_thread.run_sync(limiter.allowed, username, client):
+        wait = await to_thread.run_sync(limiter.retry_after, username, client)
+        log.warning("console login refused by the limiter (address %s, retry in %d s)", client, wait)
+        raise ApiError(
+            429,
+            "too_many_attempts",
+            "Too many failed attempts. Wait a minute and try again.",
+            retry_after=wait,
+        )
     caseworker = await to_thread.run_sync(db.caseworkers.by_username, username)
     stored_hash = caseworker.password_hash if caseworker and caseworker.active else None
     # verify_password runs argon2 even without a user, so timing does not reveal usernames.
     valid = await to_thread.run_sync(verify_password, stored_hash, password)
     if not valid or caseworker is None or not caseworker.active:
-        limiter.failed(key)
+        await to_thread.run_sync(limiter.failed, username, client)
+        # Audited without the password, and without a username that matches no account (it
+        # may be a password typed into the wrong field): the account's id, the address, why.
+        reason = (
+            "unknown_user"
+            if caseworker is None
+            else "disabled"
+            if not caseworker.active
+            else "wrong_password"
+        )
         await to_thread.run_sync(
-            db.audit.record, caseworker.id if caseworker else None, "login_failed", None, None
+            db.audit.record,
+            caseworker.id if caseworker else None,
+            "login_failed",
+            None,
+            {"from": client[:64], "status": reason},
         )
         raise ApiError(401, "invalid_credentials", "Wrong username or password.")
     if needs_rehash(caseworker.password_hash):
