@@ -219,7 +219,10 @@ class TelegramChannel:
             .job_queue(None)
             .get_updates_read_timeout(settings.telegram_poll_timeout + 10.0)
         )
-        if self.webhook_url:
+        # Telegram allows one getUpdates poller per bot: with several gateway processes only one
+        # polls (HUURHULP_TELEGRAM_POLLING, set by `huurhulp run`); every one delivers the outbox.
+        self.polling = not self.webhook_url and settings.telegram_polling
+        if not self.polling:
             builder = builder.updater(None)
         self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
         self.application.bot_data["channel"] = self
@@ -278,7 +281,7 @@ class TelegramChannel:
         self.outbox.start()  # delivers whatever was still pending before this start
         if self.webhook_mode:
             await self._set_webhook()
-        else:
+        elif self.polling:
             updater = self.application.updater
             assert updater is not None
             await updater.start_polling(
@@ -288,7 +291,8 @@ class TelegramChannel:
                 error_callback=_polling_error,
             )
         self.ready = True
-        log.info("telegram channel ready (%s)", "webhook" if self.webhook_mode else "polling")
+        mode = "webhook" if self.webhook_mode else "polling" if self.polling else "sending only"
+        log.info("telegram channel ready (%s)", mode)
 
     async def _set_webhook(self) -> None:
         delay = 1.0
