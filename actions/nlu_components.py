@@ -16,6 +16,10 @@ as the first ranking entry's ``replaced`` and ``replaced_confidence``, so ``huur
 triage`` can re-apply the gate to the model's own answer. Imported by the
 Rasa process only (it imports Rasa); the logic it applies lives in ``actions`` and is
 tested without Rasa.
+
+``LanguageFromMetadata`` runs after it and fills the ``language`` slot from the language
+the gateway sends as message metadata, without a call to the action server
+(``actions/metadata_language.py`` says how).
 """
 
 from __future__ import annotations
@@ -27,10 +31,19 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, METADATA, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from actions.gate import gate_intent
+from actions.metadata_language import (
+    LANGUAGE,
+    is_payload,
+    language_entity,
+    language_to_set,
+    payload_with_entity,
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -91,4 +104,47 @@ class TriageGate(GraphComponent):
                 },
             )
             message.set("intent_ranking", new_ranking, add_to_output=True)
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageFromMetadata(GraphComponent):
+    """A ``language`` entity from the message metadata when it differs from the slot.
+
+    ``process`` asks for the ``tracker``: Rasa's default recipe passes the conversation's
+    tracker to an NLU component whose ``process`` has that parameter (an empty tracker for
+    ``/model/parse``, which sends no metadata either).
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageFromMetadata:
+        """Rasa's factory (the component has no trained state)."""
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Nothing to learn."""
+        return training_data
+
+    def process(self, messages: list[Message], tracker: DialogueStateTracker) -> list[Message]:
+        """Add the entity (to the payload, for a ``/`` message) where the language changed."""
+        slot = tracker.slots.get(LANGUAGE) if tracker is not None else None
+        current = slot.value if slot is not None else None
+        for message in messages:
+            language = language_to_set(message.get(METADATA), current)
+            if language is None:
+                continue
+            text = message.get(TEXT) or ""
+            if is_payload(text):
+                payload = payload_with_entity(text, LANGUAGE, language)
+                if payload is not None:
+                    message.set(TEXT, payload)
+                continue
+            entities = [*(message.get(ENTITIES) or []), language_entity(language, type(self).__name__)]
+            message.set(ENTITIES, entities, add_to_output=True)
         return messages
