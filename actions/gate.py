@@ -52,6 +52,14 @@ REPLACEABLE_INTENTS = frozenset(
         "ask_deposit",
         "ask_social_housing",
         "ask_find_help",
+        "ask_rent_allowance",
+        "ask_lease_end",
+        "ask_appeal",
+        "ask_judge_decision",
+        "ask_interpreter",
+        "ask_after_eviction",
+        "ask_debt_help",
+        "ask_talk_line",
     }
 )
 #: A landlord's intent that the lexicon may replace when the message speaks as the tenant

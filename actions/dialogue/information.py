@@ -30,6 +30,14 @@ INTENT_TOPICS: dict[str, tuple[str, ...]] = {
     "housing_other": ("housing_other",),
     "ask_winter_stop": ("winter_stop",),
     "ask_belongings": ("belongings",),
+    "ask_rent_allowance": ("rent_allowance",),
+    "ask_lease_end": ("lease_end",),
+    "ask_appeal": ("appeal",),
+    "ask_judge_decision": ("judge_options",),
+    "ask_interpreter": ("interpreter",),
+    "ask_after_eviction": ("after_eviction",),
+    "ask_debt_help": ("debt_help",),
+    "ask_talk_line": ("tele_onthaal",),
 }
 
 
