@@ -392,8 +392,8 @@ class Stack:
             "HUURHULP_FORWARDED_ALLOW_IPS": settings.forwarded_allow_ips,
             **telegram_environment(settings, self.gateway_workers),
         }
-        if len(ports) > 1:
-            gateway_env["HUURHULP_RASA_URLS"] = ",".join(self.rasa_urls)
+        # This run's Rasa servers, whatever HUURHULP_RASA_URLS the environment holds.
+        gateway_env["HUURHULP_RASA_URLS"] = ",".join(self.rasa_urls) if len(ports) > 1 else ""
         if self.gateway_workers == 1:
             self.gateways = [self._single_gateway(gateway_env)]
         else:
