@@ -369,13 +369,15 @@ class Stack:
             log_path=logs / "actions.log",
             env={**base_env, "SANIC_HOST": "127.0.0.1"},
         )
+        # Where the gateway finds each Rasa server (one on the default port: HUURHULP_RASA_URL
+        # may name it, as before).
+        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in ports]
+        if self.rasa_servers == 1 and rasa_ports is None:
+            self.rasa_urls = [settings.effective_rasa_url]
         self.rasas = [
             self._rasa(index, port, rasa_token, {**base_env, **store_env}) for index, port in enumerate(ports)
         ]
         self.rasa = self.rasas[0]
-        self.rasa_urls = [f"http://127.0.0.1:{port}" for port in ports]
-        if len(ports) == 1:
-            self.rasa_urls = [settings.effective_rasa_url]
         self._sockets: list[socket.socket] = []
         gateway_env = {
             **os.environ,
@@ -393,7 +395,7 @@ class Stack:
             **telegram_environment(settings, self.gateway_workers),
         }
         # This run's Rasa servers, whatever HUURHULP_RASA_URLS the environment holds.
-        gateway_env["HUURHULP_RASA_URLS"] = ",".join(self.rasa_urls) if len(ports) > 1 else ""
+        gateway_env["HUURHULP_RASA_URLS"] = ",".join(self.rasa_urls)
         if self.gateway_workers == 1:
             self.gateways = [self._single_gateway(gateway_env)]
         else:
@@ -411,7 +413,7 @@ class Stack:
         return [gateway.url for gateway in self.gateways]
 
     def _rasa(self, index: int, port: int, token: str, env: dict[str, str]) -> ManagedProcess:
-        url = self.settings.effective_rasa_url if self.rasa_servers == 1 else f"http://127.0.0.1:{port}"
+        url = self.rasa_urls[index]
         name = "rasa" if index == 0 else f"rasa-{index + 1}"
         return ManagedProcess(
             name=name,

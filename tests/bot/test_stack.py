@@ -157,3 +157,15 @@ def test_rasa_ports_must_not_clash(tmp_path: Path) -> None:
     settings = _settings(tmp_path, database_url=POSTGRES, redis_url=REDIS)
     with pytest.raises(ScaleOutError):
         Stack(settings, tmp_path / "m", TOKEN, rasa_servers=2, rasa_ports=[free_port(), settings.action_port])
+
+
+def test_the_gateway_is_given_exactly_this_runs_rasa_servers(tmp_path: Path, stacks: list[Stack]) -> None:
+    settings = _settings(tmp_path)
+    default = Stack(settings, tmp_path / "m", TOKEN)
+    stacks.append(default)
+    assert default.gateway.env["HUURHULP_RASA_URLS"] == settings.effective_rasa_url
+    port = free_port()
+    moved = Stack(settings, tmp_path / "m", TOKEN, rasa_ports=[port])
+    stacks.append(moved)
+    assert moved.rasa.health_url.startswith(f"http://127.0.0.1:{port}/status")
+    assert moved.gateway.env["HUURHULP_RASA_URLS"] == f"http://127.0.0.1:{port}"
