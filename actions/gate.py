@@ -97,9 +97,7 @@ def gate_intent(
         if not about_rent(text):
             return OUT_OF_SCOPE_INTENT, max(confidence, GATE_CONFIDENCE)
         return None
-    replaceable = intent in REPLACEABLE_INTENTS or (
-        intent in LANDLORD_INTENTS and speaks_as_tenant(text)
-    )
+    replaceable = intent in REPLACEABLE_INTENTS or (intent in LANDLORD_INTENTS and speaks_as_tenant(text))
     if lexicon_stages and replaceable:
         stage = current_lexicon_stage(text, today, language)
         if stage in STAGE_INTENTS:
