@@ -33,7 +33,9 @@ def run_rasa(arguments: Sequence[str]) -> None:
         raise SystemExit(f"{TOKEN_ENV} is not set: Rasa's HTTP API needs a token.")
     if "--auth-token" in arguments:
         raise SystemExit("pass the token in the environment, not on the command line")
-    sys.argv = ["rasa", *arguments, "--auth-token", token]
+    # One argument "--auth-token=<token>": a token_urlsafe token starts with "-" once in
+    # 64, and argparse would read "--auth-token -abc" as a missing value.
+    sys.argv = ["rasa", *arguments, f"--auth-token={token}"]
     from rasa.__main__ import main
 
     main()
