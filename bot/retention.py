@@ -432,4 +432,3 @@ class Forgetting:
             self.handoff.tenant_wrote(inbound.conversation_id, message_id)  # the person sees it
         log.info("conversation %s: privacy message %s handled", inbound.conversation_id, message_id)
         return PrivacyTurn(replies, lang, state)
-

@@ -79,9 +79,7 @@ def _load(path: Path) -> _Compiled:
             phrases[group][str(language)] = normalised
     polite = [p for items in phrases["polite"].values() for p in items]
     requests = {
-        (kind, language): _whole(items, polite)
-        for kind in KINDS
-        for language, items in phrases[kind].items()
+        (kind, language): _whole(items, polite) for kind in KINDS for language, items in phrases[kind].items()
     }
     answers = {
         answer: _whole([p for items in phrases[answer].values() for p in items], polite)

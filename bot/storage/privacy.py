@@ -185,9 +185,7 @@ def strip_intake(session: Session, conversation: Conversation) -> int:
 
 def _count_by(session: Session, key: Any, counted: Any, ids: list[str]) -> dict[str, int]:
     """``{conversation id: count}`` of rows per conversation."""
-    rows = session.execute(
-        select(key, func.count(counted)).where(key.in_(ids)).group_by(key)
-    ).all()
+    rows = session.execute(select(key, func.count(counted)).where(key.in_(ids)).group_by(key)).all()
     return {str(conversation_id): int(count) for conversation_id, count in rows}
 
 

@@ -6,9 +6,10 @@ its text, each bot utterance, every slot value) as a row of one table, ``events`
 ``bot/router.py``), so Rasa's copy of a conversation is
 ``DELETE FROM events WHERE sender_id = <conversation id>``.
 
-The tracker store may be a database of its own (today the SQLite file var/rasa/tracker.db
-that ``huurhulp run`` configures) or live in the gateway's database (its own table or
-schema): everything here takes its SQLAlchemy URL (``HUURHULP_TRACKER_STORE_URL``). A
+By default the tracker store lives in the gateway's database (the ``events`` table in the
+SQLite file, schema ``rasa`` on PostgreSQL; ``Settings.effective_tracker_store_url``), but
+it may be a database of its own: everything here takes its SQLAlchemy URL
+(``HUURHULP_TRACKER_STORE_URL``). A
 missing SQLite file or table means nothing to delete; nothing here ever creates one.
 
 Rasa appends a turn's events after the turn by counting the rows it already has; a turn
@@ -109,7 +110,9 @@ class TrackerStore:
             for batch in _chunks(sender_ids):
                 total += int(
                     connection.execute(
-                        select(func.count()).select_from(self._events).where(self._events.c.sender_id.in_(batch))
+                        select(func.count())
+                        .select_from(self._events)
+                        .where(self._events.c.sender_id.in_(batch))
                     ).scalar_one()
                 )
         return total

@@ -241,7 +241,7 @@ def test_gateway_refuses_to_start_without_a_rasa_token(tmp_path: Path) -> None:
 #
 # Rasa is down here, which is the point for erasure: the gateway itself understands the
 # request. Rasa's copy is written by Rasa's own SQLTrackerStore where the gateway looks for it
-# (SQLite: the file var/rasa/tracker.db; PostgreSQL: inside the gateway's database).
+# (SQLite: the gateway's own file; PostgreSQL: schema rasa of the gateway's database).
 
 
 @pytest.fixture
@@ -378,8 +378,13 @@ def test_withdrawing_consent_removes_the_intake_details(rights: TestClient) -> N
     db: Database = rights.app.state.gateway.db  # type: ignore[attr-defined]
     case = db.cases.open(
         conversation_id,
-        {"reason": "consent", "priority": "P3", "stage": "arrears", "flags": ["children"],
-         "intake": {"handoff_consent": True, "children": True, "municipality": "Genk"}},
+        {
+            "reason": "consent",
+            "priority": "P3",
+            "stage": "arrears",
+            "flags": ["children"],
+            "intake": {"handoff_consent": True, "children": True, "municipality": "Genk"},
+        },
     )
     assert case.summary["children"] is True and db.privacy.consents(conversation_id)
     response = rights.delete(f"/api/web/conversations/{conversation_id}/consent", headers=headers)

@@ -248,8 +248,15 @@ def test_withdrawn_consent_leaves_no_intake_details(db: Database) -> None:
     assert db.audit.recent(case_id=case.id)[0].action == "consent_withdrawn"
 
     # The bot's later signals still carry the old answers (Rasa's slots): they stay out.
-    escalated = db.cases.open(conversation_id, signal(reason="triage", priority="P1", stage="judgment",
-                                                      intake={"handoff_consent": True, "children": True}))
+    escalated = db.cases.open(
+        conversation_id,
+        signal(
+            reason="triage",
+            priority="P1",
+            stage="judgment",
+            intake={"handoff_consent": True, "children": True},
+        ),
+    )
     assert (escalated.priority, escalated.summary, escalated.flags) == ("P1", {}, ())
     # Consenting anew (the intake asked again) brings them back, with a new record.
     again = db.cases.open(conversation_id, consent_signal())
