@@ -240,3 +240,12 @@ class Consent(Base):
     withdrawn_at = Column(DateTime(timezone=True), nullable=True)
 
     __table_args__ = (Index("ix_consents_conversation_id", "conversation_id"),)
+
+
+def only_gateway_tables(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name``: only the gateway's own tables.
+
+    Rasa's tracker store shares the database (its ``events`` table on SQLite, schema
+    ``rasa`` on PostgreSQL); autogenerate must never propose to drop it.
+    """
+    return not (type_ == "table" and name not in Base.metadata.tables)

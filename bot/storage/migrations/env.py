@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.storage.models import Base
+from bot.storage.models import Base, only_gateway_tables
 
 target_metadata = Base.metadata
 
@@ -21,6 +21,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite cannot ALTER most things; batch mode recreates tables
         compare_type=True,
+        include_name=only_gateway_tables,
     )
     with context.begin_transaction():
         context.run_migrations()
