@@ -9,7 +9,7 @@ caseworker reply).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
@@ -89,6 +89,18 @@ class EngineTransactions:
     def dispose(self) -> None:
         """Close all pooled connections."""
         self.engine.dispose()
+
+
+def in_batches(ids: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``ids`` in lists of at most ``size``, for ``IN (...)`` lists that stay small."""
+    batch: list[str] = []
+    for item in ids:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class OneTransaction:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from bot.states import Event, InvalidCaseTransition, InvalidTransition
 from bot.storage.audit import add_audit_event
-from bot.storage.engine import TransactionSource
+from bot.storage.engine import TransactionSource, in_batches
 from bot.storage.models import Case, CaseNote, Caseworker, Consent, Conversation, Message, OutboxItem, utcnow
 from bot.storage.records import ConversationNotFound, MessageRecord, aware, message_record
 from bot.storage.rows import apply_event, lock_conversation, open_case_row
@@ -98,17 +98,6 @@ class Withdrawal:
 
     consents: int  # consents that were active and are now withdrawn
     cases: int  # cases whose intake details were removed
-
-
-def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in ids:
-        batch.append(item)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def text_digest(text: str) -> str:
@@ -488,7 +477,7 @@ class Privacy:
         """What erasing these conversations would remove (for ``--dry-run``)."""
         totals = [0, 0, 0, 0]
         with self._tx.read() as session:
-            for batch in _chunks(conversation_ids):
+            for batch in in_batches(conversation_ids, CHUNK):
                 totals[0] += int(
                     session.execute(
                         select(func.count(Message.id)).where(Message.conversation_id.in_(batch))
@@ -519,7 +508,7 @@ class Privacy:
         """Which of these ids are erased conversations."""
         found: set[str] = set()
         with self._tx.read() as session:
-            for batch in _chunks(conversation_ids):
+            for batch in in_batches(conversation_ids, CHUNK):
                 found.update(
                     session.execute(
                         select(Conversation.id).where(
@@ -533,7 +522,7 @@ class Privacy:
         """Which of these ids are conversations of the gateway (erased or not)."""
         found: set[str] = set()
         with self._tx.read() as session:
-            for batch in _chunks(conversation_ids):
+            for batch in in_batches(conversation_ids, CHUNK):
                 found.update(
                     session.execute(select(Conversation.id).where(Conversation.id.in_(batch))).scalars()
                 )

@@ -20,7 +20,7 @@ deletes once more a little later, and every purge sweeps the events of erased co
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +28,14 @@ from sqlalchemy import column, create_engine, delete, func, inspect, select, tab
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
 
+from bot.storage.engine import in_batches
+
 log = logging.getLogger(__name__)
 
 #: Rasa's table name (``SQLTrackerStore.SQLEvent.__tablename__``).
 EVENTS_TABLE = "events"
 #: Sender ids per IN (...) list.
 CHUNK = 500
-
-
-def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
-    batch: list[str] = []
-    for item in ids:
-        batch.append(item)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class TrackerStore:
@@ -94,7 +85,7 @@ class TrackerStore:
         if engine is None:
             return 0
         deleted = 0
-        for batch in _chunks(sender_ids):
+        for batch in in_batches(sender_ids, CHUNK):
             with engine.begin() as connection:
                 result = connection.execute(delete(self._events).where(self._events.c.sender_id.in_(batch)))
                 deleted += int(result.rowcount or 0)
@@ -107,7 +98,7 @@ class TrackerStore:
             return 0
         total = 0
         with engine.connect() as connection:
-            for batch in _chunks(sender_ids):
+            for batch in in_batches(sender_ids, CHUNK):
                 total += int(
                     connection.execute(
                         select(func.count())
