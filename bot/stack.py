@@ -325,6 +325,31 @@ def _signal_group(pid: int, sig: signal.Signals) -> None:
         os.killpg(pid, sig)
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def local_settings(var_dir: Path, rasa_timeout: float, **overrides: Any) -> Settings:
+    """Settings for a stack on free ports of 127.0.0.1 under ``var_dir`` (tests, benchmarks).
+
+    The database is the embedded SQLite file unless ``overrides`` name another.
+    """
+    values: dict[str, Any] = {
+        "var_dir": var_dir,
+        "database_url": "",
+        "port": free_port(),
+        "rasa_port": free_port(),
+        "action_port": free_port(),
+        "rasa_url": "",
+        "action_url": "",
+        "rasa_timeout": rasa_timeout,
+    }
+    return Settings(**{**values, **overrides})
+
+
 class Stack:
     """The action server, the Rasa server(s) and the gateway worker(s) for one set of settings.
 

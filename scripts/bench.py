@@ -28,7 +28,6 @@ import asyncio
 import itertools
 import os
 import secrets
-import socket
 import statistics
 import sys
 import tempfile
@@ -44,7 +43,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bot.settings import Settings  # noqa: E402
-from bot.stack import Stack  # noqa: E402
+from bot.stack import Stack, local_settings  # noqa: E402
 from bot.training import model_path  # noqa: E402
 
 #: One short conversation, repeated: greetings, information questions, thanks. None of
@@ -66,13 +65,6 @@ MIN_TWO_SERVER_RATIO = 1.5
 MAX_STACK_RSS_MB = 1600
 
 
-def free_port() -> int:
-    """A free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Running:
     """A started stack and the Rasa token it uses."""
@@ -92,16 +84,7 @@ class Running:
 
 def start(var_dir: Path, model: Path) -> Running:
     """The stack on free ports under ``var_dir``."""
-    settings = Settings(
-        var_dir=var_dir,
-        database_url="",
-        port=free_port(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        rasa_url="",
-        action_url="",
-        rasa_timeout=60.0,
-    )
+    settings = local_settings(var_dir, rasa_timeout=60.0)
     token = secrets.token_urlsafe(16)
     stack = Stack(settings, model, token)
     stack.start()

@@ -12,7 +12,6 @@ stops with an error when such a test is not marked.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from sqlalchemy.engine.url import make_url
 
 from bot.app import create_app
 from bot.settings import Settings
+from bot.stack import free_port as free_port  # re-exported for the tests that import it here
 
 pytest_plugins = ["tests.stack_fixtures"]
 
@@ -52,13 +52,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             "these tests use the real stack, the model or a browser but are not marked "
             "integration (pytestmark = pytest.mark.integration): " + ", ".join(unmarked)
         )
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def unavailable(reason: str) -> None:

@@ -27,9 +27,8 @@ import httpx
 import pytest
 
 from bot.settings import Settings, get_settings
-from bot.stack import Stack
+from bot.stack import Stack, local_settings
 from bot.training import model_path
-from tests.conftest import free_port
 from tests.fake_telegram import FakeTelegram
 
 if TYPE_CHECKING:
@@ -98,16 +97,7 @@ def start_stack(
     var_dir: Path, model: Path, extra_env: dict[str, str] | None = None, what: str = "stack"
 ) -> RunningStack:
     """Start a stack on free ports under ``var_dir`` (``extra_env``: more HUURHULP_* settings)."""
-    settings = Settings(
-        var_dir=var_dir,
-        database_url="",
-        port=free_port(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        rasa_url="",
-        action_url="",
-        rasa_timeout=30.0,
-    )
+    settings = local_settings(var_dir, rasa_timeout=30.0)
     token = secrets.token_urlsafe(16)
     stack = Stack(settings, model, token, extra_env={"HUURHULP_TODAY": TEST_TODAY, **(extra_env or {})})
     started = time.monotonic()

@@ -42,7 +42,7 @@ from bot.auth import hash_password
 from bot.messages import Outbound
 from bot.rasa_client import server_order
 from bot.settings import Settings
-from bot.stack import Stack
+from bot.stack import Stack, local_settings
 from bot.storage.database import Database
 from bot.supervisor import BackoffPolicy, Phase, Supervisor
 from tests.conftest import free_port
@@ -105,16 +105,8 @@ def scaled(
     # this stack meet no other test run's.
     redis = redis_url.rsplit("/", 1)[0] + f"/{uuid.uuid4().int % 14 + 1}"
     telegram = FakeTelegram().start()
-    settings = Settings(
-        var_dir=tmp_path_factory.mktemp("scaled"),
-        database_url=database_url,
-        redis_url=redis,
-        port=free_port(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        rasa_url="",
-        action_url="",
-        rasa_timeout=60.0,
+    settings = local_settings(
+        tmp_path_factory.mktemp("scaled"), rasa_timeout=60.0, database_url=database_url, redis_url=redis
     )
     stack = Stack(
         settings,
